@@ -1,0 +1,74 @@
+"""The Pappus application factory: bind extensions, register blueprints, errors and CLI.
+
+No database or network work happens here; that belongs to requests, commands and jobs.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
+    config_class = config_class or config_from_env()
+    if hasattr(config_class, "check"):
+        config_class.check()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config_class)
+    app.config.update(overrides)
+
+    _bind_extensions(app)
+    _register_blueprints(app)
+
+    from marketplace.errors import register_error_handlers
+    from marketplace.security import register_security_headers
+    from marketplace.templating import register_template_helpers
+
+    register_error_handlers(app)
+    register_security_headers(app)
+    register_template_helpers(app)
+    _register_cli(app)
+    return app
+
+
+def _bind_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from marketplace.auth.service import load_user
+    from marketplace.extensions import babel, csrf, db, login_manager, migrate
+    from marketplace.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to see that page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace.auth import bp as auth_bp
+    from marketplace.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from marketplace.auth.cli import users_cli
+    from marketplace.cli import config_table, demo_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(config_table)

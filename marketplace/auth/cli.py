@@ -1,0 +1,27 @@
+"""``flask users ...``: the only way to create staff accounts."""
+import click
+from flask.cli import AppGroup
+
+from marketplace.auth import service
+from marketplace.auth.models import Role
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create-staff")
+@click.argument("email")
+@click.option("--name", "display_name", default="Pappus staff", help="Name shown to users.")
+@click.password_option(help="Asked for when not given.")
+def create_staff(email: str, display_name: str, password: str) -> None:
+    """Create a staff account for EMAIL (asks for the password)."""
+    try:
+        user = service.create_user(email, password, display_name, Role.STAFF)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.reason)
+    db.session.commit()
+    click.echo(f"Created staff account {user.email}.")
+
+

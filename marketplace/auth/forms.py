@@ -1,0 +1,52 @@
+"""Account forms. Rules beyond "is it filled in" live in ``auth.service``."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+
+class SignupForm(FlaskForm):
+    role = RadioField(
+        _l("I am"),
+        choices=[("creator", _l("A creator")), ("brand", _l("A brand"))],
+        validators=[DataRequired(_l("Choose whether you are a creator or a brand."))],
+    )
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(_l("Tell us the name to show on Pappus.")), Length(max=80)],
+    )
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password."))])
+    confirm = PasswordField(
+        _l("Confirm password"),
+        validators=[
+            DataRequired(_l("Type your password again.")),
+            EqualTo("password", _l("The two passwords do not match.")),
+        ],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Choose a new password."))]
+    )
+    confirm = PasswordField(
+        _l("Confirm new password"),
+        validators=[
+            DataRequired(_l("Type your new password again.")),
+            EqualTo("new_password", _l("The two passwords do not match.")),
+        ],
+    )
+
+
+class PostOnlyForm(FlaskForm):
+    """A button that changes state (log out): a POST with nothing but the CSRF token."""

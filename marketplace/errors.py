@@ -1,0 +1,72 @@
+"""Domain errors and how they reach a user.
+
+Services raise :class:`DomainError` subclasses with a human reason. Pages flash the reason
+(or attach it to a form field); the JSON API returns it with the matching status.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+
+
+class DomainError(Exception):
+    """A rule refused the action. ``reason`` is shown to the user as is."""
+
+    status = 400
+
+    def __init__(self, reason: str, field: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+
+class NotAllowed(DomainError):
+    status = 403
+
+
+class Conflict(DomainError):
+    """The object is not in a state that allows this (someone else may have got there first)."""
+
+    status = 409
+
+
+class Invalid(DomainError):
+    status = 422
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    def page(status: int, template: str, **context):
+        if wants_json():
+            return jsonify(error=context.get("message") or str(status)), status
+        return render_template(template, **context), status
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page(403, "errors/403.html")
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page(404, "errors/404.html")
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return page(405, "errors/405.html")
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return page(400, "errors/csrf.html", message=error.description)
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, "errors/413.html")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        from marketplace.extensions import db
+
+        db.session.rollback()
+        return page(500, "errors/500.html")

@@ -1,0 +1,26 @@
+"""What every template can use: the language and log-out forms, money and date formatting."""
+from flask import Flask, request
+from flask_babel import format_datetime, get_locale, lazy_gettext as _l
+
+from marketplace.auth.forms import PostOnlyForm
+from marketplace.main.forms import LanguageForm
+
+
+ROLE_LABELS = {"creator": _l("Creator"), "brand": _l("Brand"), "staff": _l("Staff")}
+
+
+def register_template_helpers(app: Flask) -> None:
+    @app.context_processor
+    def shell_context():
+        def language_form():
+            return LanguageForm(locale=str(get_locale()), next=request.full_path.rstrip("?"))
+
+        return {
+            "language_form": language_form,
+            "post_form": PostOnlyForm,
+            "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "current_locale": lambda: str(get_locale()),
+            "html_lang": lambda: "zh-Hans" if str(get_locale()) == "zh_Hans" else "en",
+        }
+
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
