@@ -2,13 +2,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class SignupForm(FlaskForm):
     role = RadioField(
         _l("I am"),
-        choices=[("creator", _l("A creator")), ("brand", _l("A brand"))],
+        choices=[SelectChoice("creator", _l("A creator")), SelectChoice("brand", _l("A brand"))],
         validators=[DataRequired(_l("Choose whether you are a creator or a brand."))],
     )
     display_name = StringField(

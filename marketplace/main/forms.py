@@ -2,6 +2,7 @@
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField
+from wtforms.fields.choices import SelectChoice
 
 
 class LanguageForm(FlaskForm):
@@ -10,4 +11,6 @@ class LanguageForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = list(current_app.config["LANGUAGES"].items())
+        self.locale.choices = [
+            SelectChoice(code, name) for code, name in current_app.config["LANGUAGES"].items()
+        ]
