@@ -46,6 +46,8 @@ def _bind_extensions(app: Flask) -> None:
     from marketplace.extensions import babel, csrf, db, login_manager, migrate
     from marketplace.i18n import select_locale
 
+    import marketplace.models  # noqa: F401  (every table registered on the metadata)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -58,11 +60,15 @@ def _bind_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from marketplace.api import bp as api_bp
     from marketplace.auth import bp as auth_bp
+    from marketplace.brands import bp as brands_bp
+    from marketplace.creators import bp as creators_bp
     from marketplace.main import bp as main_bp
+    from marketplace.staff import bp as staff_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
+    for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp):
+        app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:

@@ -44,6 +44,17 @@ def register_error_handlers(app: Flask) -> None:
             return jsonify(error=context.get("message") or str(status)), status
         return render_template(template, **context), status
 
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        """A refusal no view caught: JSON for the API, a readable page otherwise."""
+        if wants_json():
+            body = {"error": error.reason}
+            if error.field:
+                body["fields"] = {error.field: error.reason}
+            return jsonify(body), error.status
+        return render_template("errors/_error.html", code=error.status, heading=error.reason,
+                               explanation=""), error.status
+
     @app.errorhandler(403)
     def forbidden(error):
         return page(403, "errors/403.html")

@@ -1,0 +1,4 @@
+"""Brands: company profiles and staff verification."""
+from flask import Blueprint
+
+bp = Blueprint("brands", __name__)

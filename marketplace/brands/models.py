@@ -1,0 +1,31 @@
+"""Brand tables. A brand profile belongs to exactly one user with the brand role."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from marketplace import clock
+from marketplace.auth.models import User
+from marketplace.db_types import UTCDateTime
+from marketplace.extensions import db
+
+
+class BrandProfile(db.Model):
+    __tablename__ = "brand_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    company_name: Mapped[str] = mapped_column(String(120))
+    website: Mapped[str] = mapped_column(String(255), default="")
+    industry: Mapped[str] = mapped_column(String(64), default="")
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None

@@ -1,0 +1,4 @@
+"""Creators: profiles, price cards, feed-reported stats, public pages, eligibility."""
+from flask import Blueprint
+
+bp = Blueprint("creators", __name__)

@@ -1,0 +1,5 @@
+"""Imports every area's models so metadata (create_all, migrations) sees all tables."""
+from marketplace.auth.models import LoginAttempt, User  # noqa: F401
+from marketplace.brands.models import BrandProfile  # noqa: F401
+from marketplace.creators.models import CreatorProfile  # noqa: F401
+from marketplace.staff.models import StaffAction  # noqa: F401

@@ -1,0 +1,4 @@
+"""Staff tools and the log of every staff action (who, what, when, why)."""
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
