@@ -1,4 +1,8 @@
-"""Demo data for ``make run``: loaded idempotently, so running it twice keeps what is there."""
+"""Demo data for ``make run``: loaded idempotently, so running it twice keeps what is there.
+
+Each area that has demo data adds a ``seed()`` function to ``SEEDERS``, in dependency order
+(accounts before profiles before briefs before notes). Seeders flush; the CLI commits once.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,9 +31,17 @@ ACCOUNTS = [
 ]
 
 
-def load_demo() -> list[DemoAccount]:
-    """Create whichever demo accounts are missing; return every demo login. Flushes only."""
+def seed_accounts() -> None:
     for account in ACCOUNTS:
         if accounts.find_user_by_email(account.email) is None:
             accounts.create_user(account.email, DEMO_PASSWORD, account.display_name, account.role)
+
+
+SEEDERS = [seed_accounts]
+
+
+def load_demo() -> list[DemoAccount]:
+    """Run every seeder (each creates only what is missing); return the printed logins."""
+    for seed in SEEDERS:
+        seed()
     return ACCOUNTS

@@ -24,3 +24,27 @@ def make_user(role: str = "creator", *, email: str | None = None, password: str 
         setattr(user, name, value)
     db.session.commit()
     return user
+
+
+def make_creator(*, handle: str | None = None, **profile_fields):
+    """A creator user with a profile. Profile fields are set as given."""
+    from marketplace.creators.models import CreatorProfile
+
+    user = make_user("creator")
+    profile = CreatorProfile(user_id=user.id, handle=handle or f"creator{user.id}", **profile_fields)
+    db.session.add(profile)
+    db.session.commit()
+    return profile
+
+
+def make_brand(*, company_name: str | None = None, verified: bool = True, **profile_fields):
+    """A brand user with a company profile, verified unless told otherwise."""
+    from marketplace import clock
+    from marketplace.brands.models import BrandProfile
+
+    user = make_user("brand")
+    profile = BrandProfile(user_id=user.id, company_name=company_name or f"Brand {user.id}",
+                           verified_at=clock.now() if verified else None, **profile_fields)
+    db.session.add(profile)
+    db.session.commit()
+    return profile
