@@ -69,13 +69,17 @@ run: demo
 
 # ---- testing ----------------------------------------------------------------------------
 
+# Every phase runs even when an earlier one fails, so one run shows every problem; the
+# summary at the end lists each phase's result and time, and any failure fails the build.
 test: venv
-	@scripts/phase.sh "migration check (SQLite)" $(MAKE) --no-print-directory test-migrations
-	@scripts/phase.sh "test suite (SQLite)" $(MAKE) --no-print-directory test-sqlite
-	@scripts/phase.sh "migration check + test suite (PostgreSQL)" $(MAKE) --no-print-directory test-postgres
-	@scripts/phase.sh "browser tests (Chromium)" $(MAKE) --no-print-directory test-e2e
-	@echo
-	@echo "make test: every phase passed."
+	@export PHASE_SUMMARY=$$(mktemp); trap 'rm -f "$$PHASE_SUMMARY"' EXIT; rc=0; \
+	scripts/phase.sh "migration check (SQLite)" $(MAKE) --no-print-directory test-migrations || rc=1; \
+	scripts/phase.sh "test suite (SQLite)" $(MAKE) --no-print-directory test-sqlite || rc=1; \
+	scripts/phase.sh "migration check + test suite (PostgreSQL)" $(MAKE) --no-print-directory test-postgres || rc=1; \
+	scripts/phase.sh "browser tests (Chromium)" $(MAKE) --no-print-directory test-e2e || rc=1; \
+	echo; echo "make test summary:"; cat "$$PHASE_SUMMARY"; \
+	if [ $$rc -eq 0 ]; then echo "make test: every phase passed."; else echo "make test: FAILED" >&2; fi; \
+	exit $$rc
 
 # On a throwaway SQLite file unless DATABASE_URL is set (test-postgres sets it).
 test-migrations: venv
@@ -92,8 +96,10 @@ test-postgres: venv
 # Runs inside scripts/with-postgres.sh, which exports DATABASE_URL and TEST_DATABASE_URL.
 test-postgres-inner:
 	@test -n "$${TEST_DATABASE_URL:-}" || { echo "run this through scripts/with-postgres.sh" >&2; exit 2; }
-	@scripts/check-migrations.sh
-	$(PYTEST) tests --ignore=tests/e2e $(PYTEST_ARGS)
+	@rc=0; scripts/check-migrations.sh || rc=1; \
+	echo "$(PYTEST) tests --ignore=tests/e2e $(PYTEST_ARGS)"; \
+	$(PYTEST) tests --ignore=tests/e2e $(PYTEST_ARGS) || rc=1; \
+	exit $$rc
 
 test-e2e: venv
 	@env -u TEST_DATABASE_URL -u DATABASE_URL scripts/run-e2e.sh $(PYTEST_ARGS)
