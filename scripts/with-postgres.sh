@@ -60,7 +60,14 @@ else
 fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/pappus-pg.XXXXXX")
-[ "$(id -u)" -eq 0 ] && chown postgres: "$TMP"
+if [ "$(id -u)" -eq 0 ]; then
+  chown postgres: "$TMP"
+  if ! runuser -u postgres -- test -w "$TMP"; then
+    echo "with-postgres: the postgres user cannot reach $TMP (set TMPDIR to a directory it can traverse, e.g. /tmp)" >&2
+    rm -rf "$TMP"
+    exit 1
+  fi
+fi
 DATA="$TMP/data"
 LOG="$TMP/postgres.log"
 
