@@ -1,0 +1,45 @@
+"""Configuration: every design knob exists, can be overridden, and is documented."""
+import importlib
+from pathlib import Path
+
+import pytest
+
+import config
+
+
+def test_every_knob_is_in_the_readme_table():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in config.KNOBS if f"`PAPPUS_{name}`" not in readme]
+    assert missing == [], "run `flask --app wsgi config-table` and paste it into README.md"
+
+
+def test_knobs_have_their_design_defaults(app):
+    assert app.config["MIN_FOLLOWERS"] == 1000
+    assert app.config["SERVICE_FEE_BPS"] == 1000
+    assert app.config["INVITATION_EXPIRY_HOURS"] == 72
+
+
+def test_environment_overrides_a_knob(monkeypatch):
+    monkeypatch.setenv("PAPPUS_MIN_FOLLOWERS", "5000")
+    try:
+        reloaded = importlib.reload(config)
+        assert reloaded.Config.MIN_FOLLOWERS == 5000
+    finally:
+        monkeypatch.delenv("PAPPUS_MIN_FOLLOWERS")
+        importlib.reload(config)
+
+
+def test_a_malformed_override_stops_the_app(monkeypatch):
+    monkeypatch.setenv("PAPPUS_MIN_FOLLOWERS", "lots")
+    try:
+        with pytest.raises(RuntimeError, match="PAPPUS_MIN_FOLLOWERS must be a whole number"):
+            importlib.reload(config)
+    finally:
+        monkeypatch.delenv("PAPPUS_MIN_FOLLOWERS")
+        importlib.reload(config)
+
+
+def test_config_table_command_prints_every_knob(runner):
+    result = runner.invoke(args=["config-table"])
+    assert result.exit_code == 0
+    assert all(f"PAPPUS_{name}" in result.output for name in config.KNOBS)
