@@ -62,6 +62,18 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "BRAND_VIOLATION_POINTS": (2, "Points a brand collects per confirmed case tied to it"),
     "BRAND_VIOLATION_LIMIT": (10, "Points at which a brand may not open new briefs"),
     "BRAND_VIOLATION_BLOCK_DAYS": (28, "Days a brand at the limit may not open briefs"),
+    # Creators, briefs and matching
+    "AVATAR_MAX_KB": (2048, "Largest avatar upload accepted, in kilobytes (PNG, JPEG or WebP)"),
+    "MATCHES_PER_PAGE": (20, "Ranked results shown per page (brands' creator lists, creators' brief lists)"),
+    # Notes, filing and search
+    "NOTE_MAX_IMAGES": (9, "Images a note may carry"),
+    "NOTE_IMAGE_MAX_BYTES": (5242880, "Largest note image accepted, in bytes (JPEG, PNG, GIF or WebP)"),
+    "NOTE_MAX_TAGS": (10, "Tags a note may carry"),
+    "NOTE_BODY_MAX_CHARS": (5000, "Longest note body, in characters"),
+    "UPLOAD_FOLDER": ("", "Directory for uploaded images (empty = instance/uploads)"),
+    "SEARCH_BACKEND": ("auto", "Search backend: auto (follow the database), sqlite (FTS5) or postgresql"),
+    "SEARCH_RANK_WINDOW": (1000, "Newest matches ranked per search; bounds the cost of very common words"),
+    "SEARCH_PAGE_SIZE": (20, "Search results per page"),
     # Accounts
     "LOGIN_MAX_FAILURES": (5, "Failed log-ins per account or address before a pause"),
     "LOGIN_WINDOW_SECONDS": (60, "Window in which failed log-ins are counted"),
@@ -89,6 +101,13 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024
     PORT = int(os.environ.get("PORT", "5000"))
+    # Taxonomies for profiles, briefs and matching. Append only: a category's position is its
+    # bit in the stored masks (creator_profiles.categories_mask, briefs.categories_mask).
+    CATEGORIES = ("beauty", "fashion", "food", "travel", "parenting", "home", "tech", "fitness",
+                  "pets", "education", "outdoors", "finance")
+    REGIONS = ("shanghai", "beijing", "guangdong", "zhejiang", "jiangsu", "sichuan", "hubei",
+               "fujian", "hong_kong", "taiwan", "singapore", "overseas")
+    CONTENT_LANGUAGES = ("zh", "en", "ja", "ko")
 
 
 for _name, (_default, _meaning) in KNOBS.items():

@@ -63,18 +63,29 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.api import bp as api_bp
     from marketplace.auth import bp as auth_bp
     from marketplace.brands import bp as brands_bp
+    from marketplace.briefs import bp as briefs_bp
     from marketplace.creators import bp as creators_bp
     from marketplace.main import bp as main_bp
     from marketplace.staff import bp as staff_bp
+    from marketplace.notes import bp as notes_bp
+    from marketplace.filings import bp as filings_bp
+    from marketplace.search import bp as search_bp
 
-    for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp):
+    for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp,
+                      briefs_bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (notes_bp, filings_bp, search_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
     from marketplace.auth.cli import users_cli
+    from marketplace.api.tokens import api_tokens_cli
     from marketplace.cli import config_table, demo_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(config_table)
+    from marketplace.search.cli import search_cli
+    app.cli.add_command(search_cli)
+    app.cli.add_command(api_tokens_cli)

@@ -61,6 +61,8 @@ def test_routes_answer_only_their_audience(app, client, login_as, visitor):
         if allowed:
             assert response.status_code not in (401, 403), where
             assert "/login" not in response.headers.get("Location", ""), where
+        elif audience == {"data_feed"}:  # bearer-token API: no session is enough
+            assert response.status_code == 401, where
         elif visitor == "anonymous":
             assert response.status_code in (302, 401), where
             if response.status_code == 302:

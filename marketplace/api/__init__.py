@@ -10,4 +10,4 @@ from marketplace.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # machine clients authenticate with bearer tokens, not cookies
 
-from marketplace.api import routes  # noqa: E402,F401
+from marketplace.api import briefs, feed, routes, search  # noqa: E402,F401

@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("brands", __name__)
+
+from marketplace.brands import routes  # noqa: E402,F401

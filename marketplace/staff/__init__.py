@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+from marketplace.staff import routes  # noqa: E402,F401

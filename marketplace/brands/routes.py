@@ -1,0 +1,36 @@
+"""Brand pages: the company profile (verification status included)."""
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.access import audience
+from marketplace.auth.models import Role
+from marketplace.brands import bp, service
+from marketplace.brands.forms import CompanyForm
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.web import show_error
+
+
+@bp.app_context_processor
+def brand_helpers():
+    return {"my_brand_profile": lambda: service.profile_for(current_user)}
+
+
+@bp.route("/brand/profile", methods=["GET", "POST"])
+@audience(Role.BRAND)
+def edit_profile():
+    profile = service.profile_for(current_user)
+    form = CompanyForm(obj=profile)
+    if form.validate_on_submit():
+        try:
+            service.save_profile(current_user, company_name=form.company_name.data,
+                                 website=form.website.data, industry=form.industry.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Your company profile is saved."), "success")
+            return redirect(url_for("brands.edit_profile"))
+    return render_template("brands/edit.html", form=form, profile=profile), (422 if form.errors else 200)

@@ -1,0 +1,79 @@
+"""Brand rules: the company profile and staff verification."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from marketplace import clock
+from marketplace.auth.models import User
+from marketplace.brands.models import BrandProfile
+from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.extensions import db
+from marketplace.staff.service import record
+
+
+def profile_for(user: User) -> BrandProfile | None:
+    return db.session.scalar(select(BrandProfile).where(BrandProfile.user_id == user.id))
+
+
+def save_profile(user: User, *, company_name: str, website: str, industry: str) -> BrandProfile:
+    """Create or update the brand's company profile.
+
+    Changing the company name of a verified brand would let it trade on a verification done
+    for another name, so that change sends the brand back to staff.
+    """
+    if not user.is_brand:
+        raise NotAllowed(_("Only brands have a company profile."))
+    company_name = (company_name or "").strip()
+    website = (website or "").strip()
+    industry = (industry or "").strip()
+    if not company_name:
+        raise Invalid(_("Enter your company's registered name."), field="company_name")
+    if len(company_name) > 120:
+        raise Invalid(_("Keep the company name under 120 characters."), field="company_name")
+    if website:
+        parts = urlsplit(website)
+        if parts.scheme not in ("http", "https") or not parts.netloc or "." not in parts.netloc:
+            raise Invalid(_("Enter the full address, like https://example.com."), field="website")
+    if len(industry) > 64:
+        raise Invalid(_("Keep the industry under 64 characters."), field="industry")
+    profile = profile_for(user)
+    if profile is None:
+        profile = BrandProfile(user_id=user.id, company_name=company_name)
+        db.session.add(profile)
+    elif profile.company_name != company_name and profile.is_verified:
+        profile.verified_at = None
+        profile.verified_by_id = None
+    profile.company_name = company_name
+    profile.website = website
+    profile.industry = industry
+    db.session.flush()
+    return profile
+
+
+def verify_brand(actor: User, brand: BrandProfile, reason: str) -> None:
+    """Staff confirm the company is who it says it is; recorded with the reason."""
+    if brand.is_verified:
+        raise Conflict(_("This brand is already verified."))
+    record(actor, "brand.verify", "brand", brand.id, reason, company_name=brand.company_name)
+    brand.verified_at = clock.now()
+    brand.verified_by_id = actor.id
+    db.session.flush()
+
+
+def unverify_brand(actor: User, brand: BrandProfile, reason: str) -> None:
+    if not brand.is_verified:
+        raise Conflict(_("This brand is not verified."))
+    record(actor, "brand.unverify", "brand", brand.id, reason, company_name=brand.company_name)
+    brand.verified_at = None
+    brand.verified_by_id = None
+    db.session.flush()
+
+
+def brands_for_staff() -> list[BrandProfile]:
+    """Unverified brands first (they are waiting), then by name."""
+    return list(db.session.scalars(
+        select(BrandProfile).order_by(BrandProfile.verified_at.is_not(None),
+                                      BrandProfile.created_at, BrandProfile.company_name)))

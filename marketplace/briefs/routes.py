@@ -1,0 +1,139 @@
+"""Brief pages: a brand's list, create/edit/open/close, the brief page, ranked creators
+for a brief (brands) and ranked briefs (creators)."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from marketplace.access import SIGNED_IN, audience
+from marketplace.auth.forms import PostOnlyForm
+from marketplace.auth.models import Role
+from marketplace.brands import service as brands
+from marketplace.briefs import bp, service
+from marketplace.briefs.forms import BriefForm, FilterForm
+from marketplace.creators import eligibility
+from marketplace.creators import service as creators
+from marketplace.errors import DomainError
+from marketplace.extensions import db
+from marketplace.matching import scoring
+from marketplace.matching import service as matching
+from marketplace.web import show_error
+
+
+@bp.app_context_processor
+def paging_helpers():
+    def page_url(number: int) -> str:
+        """This page's address with the same filters and another page number."""
+        args = request.args.to_dict()
+        args["page"] = number
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    return {"page_url": page_url}
+
+
+@bp.route("/brand/briefs")
+@audience(Role.BRAND)
+def my_briefs():
+    return render_template("briefs/mine.html", briefs=service.briefs_of(current_user),
+                           brand=brands.profile_for(current_user))
+
+
+@bp.route("/briefs/new", methods=["GET", "POST"])
+@audience(Role.BRAND)
+def create():
+    brand = brands.profile_for(current_user)
+    if brand is None:
+        flash(_("Set up your company profile before posting a brief."), "info")
+        return redirect(url_for("brands.edit_profile"))
+    form = BriefForm()
+    if not form.is_submitted():
+        form.min_followers.data = current_app.config["MIN_FOLLOWERS"]
+        form.metrics_window_days.data = current_app.config["METRICS_WINDOW_DAYS"]
+        form.protection_days.data = current_app.config["PROTECTION_MIN_DAYS"]
+    if form.validate_on_submit():
+        try:
+            brief = service.create_draft(current_user, form.to_input())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Draft saved. Check it, then open it to creators."), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id))
+    return render_template("briefs/form.html", form=form, brief=None, brand=brand), (422 if form.errors else 200)
+
+
+@bp.route("/briefs/<int:brief_id>/edit", methods=["GET", "POST"])
+@audience(Role.BRAND)
+def edit(brief_id: int):
+    brief = service.get_brief(brief_id, current_user, edit=True)
+    form = BriefForm()
+    if not form.is_submitted():
+        form.fill_from(brief)
+    if form.validate_on_submit():
+        try:
+            service.update_draft(current_user, brief, form.to_input())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Draft saved."), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id))
+    return render_template("briefs/form.html", form=form, brief=brief, brand=brief.brand), (422 if form.errors else 200)
+
+
+def _change_state(brief_id: int, change, done: str):
+    brief = service.get_brief(brief_id, current_user, edit=True)
+    if PostOnlyForm().validate_on_submit():
+        try:
+            change(current_user, brief)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(None, error)
+        else:
+            db.session.commit()
+            flash(done, "success")
+    return redirect(url_for("briefs.show", brief_id=brief.id))
+
+
+@bp.route("/briefs/<int:brief_id>/open", methods=["POST"])
+@audience(Role.BRAND)
+def open_brief(brief_id: int):
+    return _change_state(brief_id, service.open_brief, _("The brief is open. Eligible creators can see it now."))
+
+
+@bp.route("/briefs/<int:brief_id>/close", methods=["POST"])
+@audience(Role.BRAND)
+def close_brief(brief_id: int):
+    return _change_state(brief_id, service.close_brief, _("The brief is closed to new applications."))
+
+
+@bp.route("/briefs/<int:brief_id>")
+@audience(SIGNED_IN)
+def show(brief_id: int):
+    brief = service.get_brief(brief_id, current_user)
+    context = {"brief": brief, "is_owner": current_user.is_brand and brief.brand.user_id == current_user.id}
+    if current_user.is_creator:
+        profile = creators.profile_for(current_user)
+        context["standing"] = eligibility.check(profile, brief)
+        context["reasons"] = scoring.explain(profile, brief) if profile else []
+    return render_template("briefs/show.html", **context)
+
+
+@bp.route("/briefs/<int:brief_id>/matches")
+@audience(Role.BRAND, Role.STAFF)
+def matches(brief_id: int):
+    brief = service.get_brief(brief_id, current_user, edit=not current_user.is_staff)
+    form = FilterForm(request.args)
+    page = matching.creators_for_brief(brief, form.to_filters(current_app.config["MATCHES_PER_PAGE"]))
+    return render_template("briefs/matches.html", brief=brief, page=page, form=form)
+
+
+@bp.route("/briefs")
+@audience(Role.CREATOR)
+def for_me():
+    profile = creators.profile_for(current_user)
+    form = FilterForm(request.args, for_briefs=True)
+    page = matching.briefs_for_creator(profile, form.to_filters(current_app.config["MATCHES_PER_PAGE"]))
+    return render_template("briefs/for_me.html", page=page, form=form, profile=profile,
+                           standing=eligibility.check(profile))

@@ -1,0 +1,233 @@
+"""Brief rules: what a valid brief is, who may see and change it, draft → open → closed.
+
+State changes are conditional updates (``WHERE state = :expected``), so two clicks that race
+(open and close at once) cannot both succeed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from marketplace import clock
+from marketplace.auth.models import User
+from marketplace.brands import service as brands
+from marketplace.briefs.models import Brief, BriefState
+from marketplace.creators import taxonomy
+from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.extensions import db
+
+MAX_SLOTS = 500
+MAX_FEE_CENTS = 10_000_000_00
+
+
+@dataclass
+class BriefInput:
+    """What a brand types into the brief form, already converted to plain values."""
+
+    title: str = ""
+    product: str = ""
+    description: str = ""
+    must_include: str = ""
+    must_avoid: str = ""
+    categories: list[str] = field(default_factory=list)
+    deliverable: str = "image"
+    fee_mode: str = "fixed"
+    fee_cents: int | None = None
+    slots: int | None = 1
+    min_followers: int | None = None
+    regions: list[str] = field(default_factory=list)
+    apply_by: datetime | None = None
+    draft_due: datetime | None = None
+    publish_by: datetime | None = None
+    metrics_window_days: int | None = 7
+    protection_days: int | None = 30
+    bonus_per_1k_reads_cents: int | None = None
+    bonus_cap_cents: int | None = None
+
+
+def _check_text(value: str, field_name: str, limit: int, required: bool, message: str) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise Invalid(message, field=field_name)
+    if len(value) > limit:
+        raise Invalid(_("Keep this under %(n)d characters.", n=limit), field=field_name)
+    return value
+
+
+def validate(data: BriefInput) -> None:
+    """Raise Invalid for the first problem, naming its field, in form order."""
+    config = current_app.config
+    now = clock.now()
+    data.title = _check_text(data.title, "title", 120, True, _("Give the brief a title creators will understand."))
+    data.product = _check_text(data.product, "product", 120, True, _("Name the product the notes are about."))
+    data.description = _check_text(data.description, "description", 5000, False, "")
+    data.must_include = _check_text(data.must_include, "must_include", 2000, False, "")
+    data.must_avoid = _check_text(data.must_avoid, "must_avoid", 2000, False, "")
+    if not data.categories or any(c not in taxonomy.categories() for c in data.categories):
+        raise Invalid(_("Choose at least one category from the list."), field="categories")
+    if len(data.categories) > 5:
+        raise Invalid(_("Choose at most five categories."), field="categories")
+    if data.deliverable not in ("image", "video"):
+        raise Invalid(_("Choose an image note or a video note."), field="deliverable")
+    if data.fee_mode not in ("fixed", "quote"):
+        raise Invalid(_("Choose a fixed fee or the creator's quote."), field="fee_mode")
+    if data.fee_mode == "fixed":
+        if data.fee_cents is None or data.fee_cents <= 0:
+            raise Invalid(_("Enter a fee above zero, or pay each creator's quote."), field="fee")
+        if data.fee_cents > MAX_FEE_CENTS:
+            raise Invalid(_("That fee looks too large. Check the amount."), field="fee")
+    else:
+        data.fee_cents = None
+    if data.slots is None or not 1 <= data.slots <= MAX_SLOTS:
+        raise Invalid(_("Ask for between 1 and %(n)d creators.", n=MAX_SLOTS), field="slots")
+    minimum = config["MIN_FOLLOWERS"]
+    if data.min_followers is None or data.min_followers < minimum:
+        raise Invalid(_("The platform minimum is %(n)s followers; a brief cannot ask for fewer.",
+                        n="{:,}".format(minimum)), field="min_followers")
+    if any(code not in taxonomy.regions() for code in data.regions):
+        raise Invalid(_("Choose regions from the list."), field="regions")
+    if data.apply_by is None or data.apply_by <= now:
+        raise Invalid(_("The apply-by date must be in the future."), field="apply_by")
+    if data.draft_due is None or data.draft_due <= data.apply_by:
+        raise Invalid(_("Drafts can only be due after creators have applied: pick a date after apply-by."),
+                      field="draft_due")
+    if data.publish_by is None or data.publish_by <= data.draft_due:
+        raise Invalid(_("Publishing comes after the draft is approved: pick a date after the draft is due."),
+                      field="publish_by")
+    if data.metrics_window_days is None or not 1 <= data.metrics_window_days <= 90:
+        raise Invalid(_("The metrics window is between 1 and 90 days."), field="metrics_window_days")
+    low, high = config["PROTECTION_MIN_DAYS"], config["PROTECTION_MAX_DAYS"]
+    if data.protection_days is None or not low <= data.protection_days <= high:
+        raise Invalid(_("The protection period is between %(low)d and %(high)d days.", low=low, high=high),
+                      field="protection_days")
+    bonus, cap = data.bonus_per_1k_reads_cents, data.bonus_cap_cents
+    if bonus is None and cap is None:
+        return
+    if bonus is None or bonus <= 0:
+        raise Invalid(_("Enter a bonus per 1,000 reads above zero, or leave both bonus fields empty."),
+                      field="bonus_per_1k")
+    if cap is None or cap < bonus:
+        raise Invalid(_("Cap the bonus at no less than one step (the amount per 1,000 reads)."),
+                      field="bonus_cap")
+
+
+def _apply(brief: Brief, data: BriefInput) -> None:
+    brief.title = data.title
+    brief.product = data.product
+    brief.description = data.description
+    brief.must_include = data.must_include
+    brief.must_avoid = data.must_avoid
+    brief.categories_mask = taxonomy.mask_from_categories(data.categories)
+    brief.deliverable = data.deliverable
+    brief.fee_mode = data.fee_mode
+    brief.fee_cents = data.fee_cents
+    brief.slots = data.slots
+    brief.min_followers = data.min_followers
+    brief.regions = ",".join(code for code in taxonomy.regions() if code in data.regions)
+    brief.apply_by = data.apply_by
+    brief.draft_due = data.draft_due
+    brief.publish_by = data.publish_by
+    brief.metrics_window_days = data.metrics_window_days
+    brief.protection_days = data.protection_days
+    brief.bonus_per_1k_reads_cents = data.bonus_per_1k_reads_cents
+    brief.bonus_cap_cents = data.bonus_cap_cents
+    brief.updated_at = clock.now()
+
+
+def _brand_of(user: User):
+    if not user.is_brand:
+        raise NotAllowed(_("Only brands post briefs."))
+    brand = brands.profile_for(user)
+    if brand is None:
+        raise NotAllowed(_("Set up your company profile before posting a brief."))
+    return brand
+
+
+def create_draft(user: User, data: BriefInput) -> Brief:
+    """A new draft. Unverified brands may draft; opening waits for verification."""
+    brand = _brand_of(user)
+    validate(data)
+    brief = Brief(brand_id=brand.id, state=BriefState.DRAFT, currency=current_app.config["DEFAULT_CURRENCY"],
+                  created_at=clock.now())
+    _apply(brief, data)
+    db.session.add(brief)
+    db.session.flush()
+    return brief
+
+
+def update_draft(user: User, brief: Brief, data: BriefInput) -> Brief:
+    _require_owner(user, brief)
+    if not brief.is_draft:
+        raise Conflict(_("Only drafts can be edited; creators may already be relying on an open brief."))
+    validate(data)
+    _apply(brief, data)
+    db.session.flush()
+    return brief
+
+
+def _require_owner(user: User, brief: Brief) -> None:
+    if not user.is_brand or brief.brand.user_id != user.id:
+        raise NotAllowed(_("Only the brand that wrote this brief can change it."))
+
+
+def _transition(brief: Brief, expected: BriefState, new: BriefState, **values) -> None:
+    result = db.session.execute(
+        update(Brief).where(Brief.id == brief.id, Brief.state == expected)
+        .values(state=new, updated_at=clock.now(), **values)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.refresh(brief)
+        raise Conflict(_("This brief is %(state)s now; refresh the page.", state=state_label(brief.state)))
+    db.session.refresh(brief)
+
+
+def open_brief(user: User, brief: Brief) -> None:
+    """Publish a draft to creators. Needs a verified brand and dates still in the future."""
+    _require_owner(user, brief)
+    if not brief.brand.is_verified:
+        raise NotAllowed(_("Your brand is not verified yet, so this brief stays a draft. Staff check "
+                           "new brands; you will be able to open it once they have."))
+    if not brief.is_draft:
+        raise Conflict(_("Only a draft can be opened."))
+    if brief.apply_by <= clock.now():
+        raise Invalid(_("The apply-by date has passed. Edit the dates, then open the brief."), field="apply_by")
+    _transition(brief, BriefState.DRAFT, BriefState.OPEN, opened_at=clock.now())
+
+
+def close_brief(user: User, brief: Brief) -> None:
+    """Stop taking applications. Orders already made go on (orders area)."""
+    _require_owner(user, brief)
+    if brief.state != BriefState.OPEN:
+        raise Conflict(_("Only an open brief can be closed."))
+    _transition(brief, BriefState.OPEN, BriefState.CLOSED, closed_at=clock.now())
+
+
+def state_label(state: str) -> str:
+    return {"draft": _("a draft"), "open": _("open"), "closed": _("closed")}.get(state, state)
+
+
+def get_brief(brief_id: int, user: User, *, edit: bool = False) -> Brief:
+    """Loader: 404 if missing or a draft the user may not see; 403 to change another's brief."""
+    brief = db.session.get(Brief, brief_id)
+    if brief is None:
+        abort(404)
+    owner = user.is_authenticated and user.is_brand and brief.brand.user_id == user.id
+    if brief.is_draft and not owner:
+        abort(404)  # drafts are private: do not even confirm they exist
+    if edit and not owner:
+        abort(403)
+    return brief
+
+
+def briefs_of(user: User) -> list[Brief]:
+    brand = brands.profile_for(user)
+    if brand is None:
+        return []
+    order = {"open": 0, "draft": 1, "closed": 2}
+    briefs = list(db.session.scalars(select(Brief).where(Brief.brand_id == brand.id)
+                                     .order_by(Brief.created_at.desc())))
+    return sorted(briefs, key=lambda b: order.get(b.state, 3))

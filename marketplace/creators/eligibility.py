@@ -1,0 +1,122 @@
+"""May this creator take orders? One answer, with every rule that fails and what to do.
+
+DESIGN.md §3: enough followers (from the feed or staff), payouts set up and identity
+confirmed, not suspended or banned, and optionally enough regular notes since the last
+commercial one. A brief may add its own minimum followers and a deliverable the creator
+must offer. Every place a creator applies to or accepts an order calls ``require_eligible``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from flask import current_app
+from flask_babel import format_date, format_datetime, gettext as _
+
+from marketplace import clock
+from marketplace.creators.models import CreatorProfile
+from marketplace.errors import NotAllowed
+
+
+@dataclass(frozen=True)
+class Failure:
+    rule: str  # stable code, e.g. "followers"
+    reason: str  # what is wrong, with the numbers
+    action: str  # what the creator can do about it
+
+
+@dataclass
+class Eligibility:
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def rules(self) -> list[str]:
+        return [f.rule for f in self.failures]
+
+
+def _notes_since_last_commercial(profile: CreatorProfile) -> int | None:
+    """Regular notes since the creator's last commercial one, from the notes area if present."""
+    try:
+        from marketplace.notes.service import regular_notes_since_last_commercial
+    except ImportError:  # the notes area is not installed yet: the rule cannot be checked
+        return None
+    return regular_notes_since_last_commercial(profile)
+
+
+# Replaceable in tests and by the notes area; returns None when unknown.
+count_regular_notes: Callable[[CreatorProfile], int | None] = _notes_since_last_commercial
+
+
+def _followers_failure(profile: CreatorProfile, needed: int, rule: str, whose: str) -> Failure:
+    if profile.followers_as_of is None:
+        reported = _("no follower count has been reported for you yet")
+    else:
+        source = _("staff recorded") if profile.followers_source == "staff" else _("the feed reports")
+        reported = _("%(source)s %(n)s as of %(date)s", source=source,
+                     n="{:,}".format(profile.follower_count),
+                     date=format_date(profile.followers_as_of, "d MMM yyyy"))
+    return Failure(
+        rule,
+        _("%(whose)s needs %(needed)s followers; %(reported)s.", whose=whose,
+          needed="{:,}".format(needed), reported=reported),
+        _("Keep growing your audience; the count updates when the data feed reports it."),
+    )
+
+
+def check(profile: CreatorProfile | None, brief=None) -> Eligibility:
+    """Every failing rule for this creator (and this brief, when given)."""
+    result = Eligibility()
+    fail = result.failures.append
+    if profile is None:
+        fail(Failure("profile", _("You have no creator profile yet."),
+                     _("Set up your profile and price card.")))
+        return result
+    config = current_app.config
+    now = clock.now()
+    if profile.is_banned:
+        fail(Failure("banned", _("Your account is banned from the marketplace."),
+                     _("Contact support if you believe this is a mistake.")))
+    elif profile.is_suspended(now):
+        fail(Failure("suspended",
+                     _("Your account is suspended until %(when)s.",
+                       when=format_datetime(profile.suspended_until, "d MMM yyyy HH:mm")),
+                     _("You can take orders again after that time.")))
+    minimum = config["MIN_FOLLOWERS"]
+    if profile.follower_count < minimum or profile.followers_as_of is None:
+        fail(_followers_failure(profile, minimum, "followers", _("Pappus")))
+    if profile.payouts_ready_at is None:
+        fail(Failure("payouts", _("You have no payout account connected."),
+                     _("Connect a payout account so you can be paid.")))
+    if profile.identity_confirmed_at is None:
+        fail(Failure("identity", _("Your identity is not confirmed yet."),
+                     _("Confirm your identity when you connect your payout account.")))
+    if not profile.accepting_orders:
+        fail(Failure("not_accepting", _("Your price card says you are not accepting orders."),
+                     _("Switch on \"accepting orders\" on your profile.")))
+    needed_regular = config["REGULAR_NOTES_PER_COMMERCIAL"]
+    if needed_regular > 0:
+        have = count_regular_notes(profile)
+        if have is not None and have < needed_regular:
+            fail(Failure("ratio",
+                         _("You need %(needed)d regular notes since your last commercial one; you have %(have)d.",
+                           needed=needed_regular, have=have),
+                         _("Publish %(n)d more regular notes.", n=needed_regular - have)))
+    if brief is not None:
+        if brief.min_followers > minimum and profile.follower_count < brief.min_followers:
+            fail(_followers_failure(profile, brief.min_followers, "brief_followers", _("This brief")))
+        if profile.quote_for(brief.deliverable) is None:
+            fail(Failure("deliverable",
+                         _("This brief wants a %(format)s, which your price card does not offer.",
+                           format=_("video note") if brief.deliverable == "video" else _("image note")),
+                         _("Add a quote for this format on your price card.")))
+    return result
+
+
+def require_eligible(profile: CreatorProfile | None, brief=None) -> None:
+    """Refuse (NotAllowed) with every failing rule's reason; used where orders start."""
+    result = check(profile, brief)
+    if not result.ok:
+        raise NotAllowed(" ".join(f.reason for f in result.failures))

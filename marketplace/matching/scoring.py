@@ -1,0 +1,182 @@
+"""The match score between one brief and one creator: 0–100 points, minus strikes.
+
+| part        | points | how                                                            |
+|-------------|--------|----------------------------------------------------------------|
+| categories  | 30     | share of the brief's categories the creator posts in           |
+| audience    | 20     | share of the creator's audience in the brief's regions         |
+| engagement  | 20     | engagement rate, full marks at 10% (typical notes get 2–5%)   |
+| price       | 15     | full when the quote fits the fee, scaled down by fee / quote   |
+| on time     | 15     | share of past orders delivered on time; 7.5 with no history    |
+| strikes     | −10    | per strike for undisclosed ads                                 |
+
+The same formula exists twice: ``sql_score`` ranks inside the database (so 100,000
+creators never leave it) and ``explain`` gives the parts in Python for the shown page.
+Both do the same float operations in the same order, so they agree exactly (tested).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import Float, case, cast, literal, or_
+
+from marketplace.briefs.models import Brief
+from marketplace.creators import taxonomy
+from marketplace.creators.formatting import bps, money
+from marketplace.creators.models import CreatorProfile as C
+
+CATEGORY_POINTS = 30.0
+AUDIENCE_POINTS = 20.0
+ENGAGEMENT_POINTS = 20.0
+ENGAGEMENT_FULL_BPS = 1000  # 10% engagement earns every engagement point
+PRICE_POINTS = 15.0
+ON_TIME_POINTS = 15.0
+NO_HISTORY_POINTS = 7.5  # new creators are neither rewarded nor punished for no history
+STRIKE_POINTS = -10.0
+
+
+@dataclass(frozen=True)
+class Reason:
+    part: str  # "categories", "audience", "engagement", "price", "on_time", "strikes"
+    points: float
+    max_points: float
+    words: str
+
+
+def _bits(mask: int) -> list[int]:
+    return [1 << i for i in range(mask.bit_length()) if mask & (1 << i)]
+
+
+def _price_constant(brief: Brief) -> float:
+    return PRICE_POINTS * brief.fee_cents
+
+
+def sql_score(brief: Brief):
+    """A SQL expression over ``creator_profiles`` equal to ``total(explain(creator, brief))``."""
+    bits = _bits(brief.categories_mask)
+    overlap = sum((case((C.categories_mask.op("&")(bit) != 0, 1), else_=0) for bit in bits), literal(0))
+    categories = literal(CATEGORY_POINTS) * cast(overlap, Float) / len(bits)
+
+    regions = brief.region_list
+    if regions:
+        share = (case((C.audience_region_1.in_(regions), C.audience_share_1), else_=0)
+                 + case((C.audience_region_2.in_(regions), C.audience_share_2), else_=0)
+                 + case((C.audience_region_3.in_(regions), C.audience_share_3), else_=0))
+        audience = literal(AUDIENCE_POINTS) * cast(share, Float) / 100
+    else:
+        audience = literal(AUDIENCE_POINTS)
+
+    capped = case((C.engagement_bps >= ENGAGEMENT_FULL_BPS, ENGAGEMENT_FULL_BPS), else_=C.engagement_bps)
+    engagement = literal(ENGAGEMENT_POINTS) * cast(capped, Float) / ENGAGEMENT_FULL_BPS
+
+    quote = quote_column(brief.deliverable)
+    if brief.fee_mode == "quote":
+        price = literal(PRICE_POINTS)
+    else:
+        price = case(
+            (C.currency != brief.currency, literal(0.0)),
+            (quote <= brief.fee_cents, literal(PRICE_POINTS)),
+            else_=literal(_price_constant(brief)) / cast(quote, Float),
+        )
+
+    on_time = case(
+        (C.orders_completed > 0, literal(ON_TIME_POINTS) * cast(C.orders_on_time, Float) / C.orders_completed),
+        else_=literal(NO_HISTORY_POINTS),
+    )
+    strikes = literal(STRIKE_POINTS) * C.strike_count
+    return categories + audience + engagement + price + on_time + strikes
+
+
+def quote_column(deliverable: str):
+    return C.video_quote_cents if deliverable == "video" else C.image_quote_cents
+
+
+def eligible_clause(brief: Brief, minimum_followers: int, now):
+    """The eligibility rules (creators.eligibility) that SQL can check, for this brief."""
+    return [
+        C.accepting_orders.is_(True),
+        C.follower_count >= max(minimum_followers, brief.min_followers),
+        C.followers_as_of.is_not(None),
+        C.payouts_ready_at.is_not(None),
+        C.identity_confirmed_at.is_not(None),
+        C.banned_at.is_(None),
+        or_(C.suspended_until.is_(None), C.suspended_until <= now),
+        quote_column(brief.deliverable).is_not(None),
+        C.categories_mask.op("&")(brief.categories_mask) != 0,
+    ]
+
+
+def explain(creator: C, brief: Brief) -> list[Reason]:
+    """Each part of the score with its points and a sentence a person can check."""
+    reasons = []
+    brief_codes = brief.categories
+    shared = [code for code in creator.categories if code in brief_codes]
+    overlap = bin(creator.categories_mask & brief.categories_mask).count("1")
+    wanted = max(len(_bits(brief.categories_mask)), 1)
+    reasons.append(Reason("categories", CATEGORY_POINTS * overlap / wanted, CATEGORY_POINTS,
+                          _("Shares %(n)d of %(total)d categories: %(names)s.", n=overlap, total=wanted,
+                            names=", ".join(taxonomy.label(c) for c in shared) or _("none"))))
+
+    regions = brief.region_list
+    if regions:
+        parts = [(creator.audience_region_1, creator.audience_share_1),
+                 (creator.audience_region_2, creator.audience_share_2),
+                 (creator.audience_region_3, creator.audience_share_3)]
+        inside = [(code, share) for code, share in parts if code in regions]
+        share = 0
+        for _code, part_share in inside:
+            share += part_share
+        detail = ", ".join(f"{taxonomy.label(code)} {part}%" for code, part in inside)
+        words = (_("%(share)d%% of the audience is in the brief's regions (%(detail)s).", share=share, detail=detail)
+                 if inside else _("None of the audience's top regions is among the brief's regions."))
+        reasons.append(Reason("audience", AUDIENCE_POINTS * float(share) / 100, AUDIENCE_POINTS, words))
+    else:
+        reasons.append(Reason("audience", AUDIENCE_POINTS, AUDIENCE_POINTS,
+                              _("The brief welcomes audiences in every region.")))
+
+    capped = min(creator.engagement_bps, ENGAGEMENT_FULL_BPS)
+    reasons.append(Reason("engagement", ENGAGEMENT_POINTS * float(capped) / ENGAGEMENT_FULL_BPS, ENGAGEMENT_POINTS,
+                          _("Engagement rate %(rate)s (full marks at %(full)s).", rate=bps(creator.engagement_bps),
+                            full=bps(ENGAGEMENT_FULL_BPS))))
+
+    quote = creator.quote_for(brief.deliverable)
+    if brief.fee_mode == "quote":
+        reasons.append(Reason("price", PRICE_POINTS, PRICE_POINTS,
+                              _("The brand pays the creator's quote (%(quote)s).",
+                                quote=money(quote, creator.currency))))
+    elif quote is None:
+        reasons.append(Reason("price", 0.0, PRICE_POINTS, _("No quote for this format.")))
+    elif creator.currency != brief.currency:
+        reasons.append(Reason("price", 0.0, PRICE_POINTS,
+                              _("The quote is in %(a)s and the fee in %(b)s, so they cannot be compared.",
+                                a=creator.currency, b=brief.currency)))
+    elif quote <= brief.fee_cents:
+        reasons.append(Reason("price", PRICE_POINTS, PRICE_POINTS,
+                              _("Quote %(quote)s fits the %(fee)s fee.", quote=money(quote, creator.currency),
+                                fee=money(brief.fee_cents, brief.currency))))
+    else:
+        reasons.append(Reason("price", _price_constant(brief) / float(quote), PRICE_POINTS,
+                              _("Quote %(quote)s is above the %(fee)s fee.", quote=money(quote, creator.currency),
+                                fee=money(brief.fee_cents, brief.currency))))
+
+    if creator.orders_completed > 0:
+        reasons.append(Reason("on_time", ON_TIME_POINTS * float(creator.orders_on_time) / creator.orders_completed,
+                              ON_TIME_POINTS, _("%(on_time)d of %(done)d orders delivered on time.",
+                                                on_time=creator.orders_on_time, done=creator.orders_completed)))
+    else:
+        reasons.append(Reason("on_time", NO_HISTORY_POINTS, ON_TIME_POINTS,
+                              _("No completed orders yet, so this counts as neutral.")))
+
+    if creator.strike_count:
+        reasons.append(Reason("strikes", STRIKE_POINTS * creator.strike_count, 0.0,
+                              _("%(n)d strike(s) for undisclosed ads.", n=creator.strike_count)))
+    else:
+        reasons.append(Reason("strikes", 0.0, 0.0, _("No strikes.")))
+    return reasons
+
+
+def total(reasons: list[Reason]) -> float:
+    result = 0.0
+    for reason in reasons:
+        result += reason.points
+    return result

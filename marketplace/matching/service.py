@@ -1,0 +1,180 @@
+"""Ranked, explained matches: creators for a brief (brands, API) and briefs for a creator.
+
+Creators are ranked inside the database: eligibility and filters narrow the rows, the score
+expression orders them, and only the page's ids leave SQL. Then the page's profiles are
+loaded and each result is explained by the same formula in Python.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from marketplace import clock
+from marketplace.briefs.models import Brief, BriefState
+from marketplace.creators import eligibility, taxonomy
+from marketplace.creators.models import CreatorProfile as C
+from marketplace.extensions import db
+from marketplace.matching import scoring
+
+CREATOR_SORTS = ("score", "followers", "engagement", "quote")
+BRIEF_SORTS = ("score", "fee", "apply_by")
+MAX_PER_PAGE = 100
+
+
+@dataclass
+class Filters:
+    """What a user narrowed the list to; None means "any"."""
+
+    category: str | None = None
+    region: str | None = None
+    min_followers: int | None = None
+    max_followers: int | None = None
+    min_quote_cents: int | None = None
+    max_quote_cents: int | None = None
+    deliverable: str | None = None  # briefs for a creator only
+    sort: str = "score"
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass
+class Match:
+    subject: object  # a CreatorProfile (brand side) or a Brief (creator side)
+    score: float
+    reasons: list[scoring.Reason]
+    rank: int
+    failures: list = field(default_factory=list)  # eligibility failures (creator side)
+
+
+@dataclass
+class Page:
+    matches: list[Match]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def clean_filters(filters: Filters) -> Filters:
+    """Quietly drop filter values that mean nothing (unknown codes, pages below 1)."""
+    if filters.category not in taxonomy.categories():
+        filters.category = None
+    if filters.region not in taxonomy.regions():
+        filters.region = None
+    if filters.deliverable not in ("image", "video"):
+        filters.deliverable = None
+    filters.page = max(1, filters.page or 1)
+    filters.per_page = min(max(1, filters.per_page or 20), MAX_PER_PAGE)
+    return filters
+
+
+def _creator_conditions(brief: Brief, filters: Filters) -> list:
+    conditions = scoring.eligible_clause(brief, current_app.config["MIN_FOLLOWERS"], clock.now())
+    quote = scoring.quote_column(brief.deliverable)
+    if filters.category:
+        bit = taxonomy.mask_from_categories([filters.category])
+        conditions.append(C.categories_mask.op("&")(bit) != 0)
+    if filters.region:
+        conditions.append(C.region == filters.region)
+    if filters.min_followers is not None:
+        conditions.append(C.follower_count >= filters.min_followers)
+    if filters.max_followers is not None:
+        conditions.append(C.follower_count <= filters.max_followers)
+    if filters.min_quote_cents is not None:
+        conditions.append(quote >= filters.min_quote_cents)
+    if filters.max_quote_cents is not None:
+        conditions.append(quote <= filters.max_quote_cents)
+    return conditions
+
+
+def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_total: bool = True) -> Page:
+    """Eligible creators for a brief, best first, each with its reasons."""
+    filters = clean_filters(filters or Filters())
+    conditions = _creator_conditions(brief, filters)
+    score = scoring.sql_score(brief).label("score")
+    order = {
+        "score": [score.desc()],
+        "followers": [C.follower_count.desc()],
+        "engagement": [C.engagement_bps.desc()],
+        "quote": [scoring.quote_column(brief.deliverable).asc()],
+    }.get(filters.sort, [score.desc()])
+    # Ties fall to the larger audience, then the older profile, so pages never shuffle.
+    rows = db.session.execute(
+        select(C.id, score).where(*conditions)
+        .order_by(*order, C.follower_count.desc(), C.id.asc())
+        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    ).all()
+    ids = [row.id for row in rows]
+    profiles = {p.id: p for p in db.session.scalars(select(C).where(C.id.in_(ids)))} if ids else {}
+    matches = []
+    for position, row in enumerate(rows):
+        profile = profiles[row.id]
+        reasons = scoring.explain(profile, brief)
+        matches.append(Match(profile, scoring.total(reasons), reasons,
+                             rank=(filters.page - 1) * filters.per_page + position + 1))
+    total = (db.session.scalar(select(func.count()).select_from(C).where(*conditions))
+             if with_total else len(matches))
+    return Page(matches, total, filters.page, filters.per_page)
+
+
+def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Page:
+    """Open briefs still taking applications, best first for this creator.
+
+    Open briefs number in the hundreds at most, so they are scored in Python; each result
+    also carries the eligibility rules this creator fails for that brief.
+    """
+    filters = clean_filters(filters or Filters())
+    query = select(Brief).where(Brief.state == BriefState.OPEN, Brief.apply_by > clock.now())
+    if filters.category:
+        query = query.where(Brief.categories_mask.op("&")(taxonomy.mask_from_categories([filters.category])) != 0)
+    if filters.deliverable:
+        query = query.where(Brief.deliverable == filters.deliverable)
+    briefs = list(db.session.scalars(query))
+    if filters.region:
+        briefs = [b for b in briefs if not b.region_list or filters.region in b.region_list]
+    if filters.min_quote_cents is not None:  # "fee at least": quote-mode briefs pay the creator's own price
+        briefs = [b for b in briefs if b.fee_mode == "quote" or b.fee_cents >= filters.min_quote_cents]
+    scored = []
+    for brief in briefs:
+        reasons = scoring.explain(profile, brief) if profile is not None else []
+        failures = eligibility.check(profile, brief).failures
+        scored.append((scoring.total(reasons), brief, reasons, failures))
+    keys = {
+        "score": lambda item: (-item[0], item[1].apply_by, item[1].id),
+        "fee": lambda item: (-(item[1].fee_cents or 0), item[1].id),
+        "apply_by": lambda item: (item[1].apply_by, item[1].id),
+    }
+    scored.sort(key=keys.get(filters.sort, keys["score"]))
+    start = (filters.page - 1) * filters.per_page
+    window = scored[start:start + filters.per_page]
+    matches = [Match(brief, score, reasons, rank=start + i + 1, failures=failures)
+               for i, (score, brief, reasons, failures) in enumerate(window)]
+    return Page(matches, len(scored), filters.page, filters.per_page)
+
+
+def naive_creators_for_brief(brief: Brief, limit: int = 50) -> list[tuple[float, C]]:
+    """The baseline the benchmark compares against: every eligible creator into Python."""
+    now = clock.now()
+    minimum = current_app.config["MIN_FOLLOWERS"]
+    scored = []
+    for profile in db.session.scalars(select(C)):
+        if not eligibility.check(profile, brief).ok or profile.follower_count < max(minimum, brief.min_followers):
+            continue
+        if not profile.categories_mask & brief.categories_mask or profile.is_suspended(now):
+            continue
+        scored.append((scoring.total(scoring.explain(profile, brief)), profile))
+    scored.sort(key=lambda item: (-item[0], -item[1].follower_count, item[1].id))
+    return scored[:limit]
