@@ -1,0 +1,99 @@
+"""Filing rules: file a commercial note against its order and brand; receipts; the library.
+
+Step 4's order flow calls :func:`file_note` when the creator publishes the order's note.
+Until then staff file notes from the note's staff page (:func:`staff_file_note`).
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime, time, timedelta, timezone
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from marketplace import clock
+from marketplace.auth.models import User
+from marketplace.brands.models import BrandProfile
+from marketplace.creators.models import CreatorProfile
+from marketplace.errors import Conflict, Invalid
+from marketplace.extensions import db
+from marketplace.filings.models import Filing
+from marketplace.notes.models import Note
+from marketplace.staff import service as staff_log
+
+REFERENCE_MAX = 64
+
+
+def file_note(note: Note, brand: BrandProfile, order_reference: str, *, order_id: int | None = None,
+              filed_by: User | None = None, protection_days: int | None = None) -> Filing:
+    """Tie ``note`` to its order and brand: it becomes labelled, receipted and indexable."""
+    order_reference = (order_reference or "").strip()
+    if not order_reference:
+        raise Invalid(_("Give the order reference this note was made for."), field="order_reference")
+    if len(order_reference) > REFERENCE_MAX:
+        raise Invalid(_("An order reference has at most %(n)d characters.", n=REFERENCE_MAX),
+                      field="order_reference")
+    if note.is_deleted:
+        raise Conflict(_("A deleted note cannot be filed."))
+    if note.filing is not None:
+        raise Conflict(_("This note is already filed (receipt %(code)s).", code=note.filing.code))
+    if brand is None:
+        raise Invalid(_("Choose the brand that paid for this note."), field="brand_id")
+    days = protection_days if protection_days is not None else current_app.config["PROTECTION_MIN_DAYS"]
+    filed_at = clock.now()
+    filing = Filing(code=secrets.token_urlsafe(16), note=note, brand=brand, order_id=order_id,
+                    order_reference=order_reference, filed_at=filed_at,
+                    filed_by_id=filed_by.id if filed_by else None,
+                    protected_until=filed_at + timedelta(days=days))
+    note.is_paid = True  # a filed note is commercial by definition
+    db.session.add(filing)
+    db.session.flush()
+    return filing
+
+
+def staff_file_note(note: Note, brand_id: int | None, order_reference: str, actor: User,
+                    reason: str) -> Filing:
+    brand = db.session.get(BrandProfile, brand_id) if brand_id else None
+    staff_log.record(actor, "note.file", "note", note.id, reason,
+                     brand_id=brand_id, order_reference=(order_reference or "").strip())
+    return file_note(note, brand, order_reference, filed_by=actor)
+
+
+def receipt(code: str) -> Filing:
+    filing = db.session.scalar(select(Filing).where(Filing.code == code))
+    if filing is None:
+        abort(404)
+    return filing
+
+
+def brand_choices() -> list[tuple[int, str]]:
+    return [(b.id, b.company_name) for b in
+            db.session.scalars(select(BrandProfile).order_by(BrandProfile.company_name))]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def library(brand: str = "", creator: str = "", since: date | None = None,
+            until: date | None = None, page: int = 1, per_page: int = 20):
+    """Filings newest first, narrowed by brand name, creator handle or name, and filing date.
+    Returns (filings, total)."""
+    query = (select(Filing).join(Filing.note).join(Note.creator).join(Filing.brand)
+             .join(User, User.id == CreatorProfile.user_id))
+    if brand.strip():
+        query = query.where(func.lower(BrandProfile.company_name).contains(brand.strip().lower(),
+                                                                           autoescape=True))
+    if creator.strip():
+        needle = creator.strip().lstrip("@").lower()
+        query = query.where(func.lower(CreatorProfile.handle).contains(needle, autoescape=True)
+                            | func.lower(User.display_name).contains(needle, autoescape=True))
+    if since:
+        query = query.where(Filing.filed_at >= _day_start(since))
+    if until:
+        query = query.where(Filing.filed_at < _day_start(until + timedelta(days=1)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = db.session.scalars(query.order_by(Filing.filed_at.desc(), Filing.id.desc())
+                              .offset((page - 1) * per_page).limit(per_page)).unique().all()
+    return list(rows), total

@@ -1,0 +1,27 @@
+"""Note forms. Limits beyond "is it filled in" are checked in ``notes.service``."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, MultipleFileField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from marketplace.notes.models import TITLE_MAX
+
+
+class NoteForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(_l("Give the note a title.")),
+                                                 Length(max=TITLE_MAX)])
+    body = TextAreaField(_l("Note"), render_kw={"rows": 10})
+    tags = StringField(_l("Tags"), description=_l("Separate tags with spaces or commas, e.g. 防晒 skincare"))
+    images = MultipleFileField(_l("Images"), render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp"})
+    remove_images = SelectMultipleField(_l("Remove images"), coerce=int, choices=[],
+                                        widget=ListWidget(prefix_label=False),
+                                        option_widget=CheckboxInput(), validate_choice=False)
+    is_paid = BooleanField(_l("Paid content: I made this note for a brand in exchange for money or goods"))
+    is_private = BooleanField(_l("Private: only I can see this note"))
+
+
+class ReasonForm(FlaskForm):
+    """Staff de-index / re-index: the reason goes to the staff action log."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Write the reason for this change."))])

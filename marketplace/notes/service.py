@@ -1,0 +1,212 @@
+"""Note rules: publishing, editing, deleting, who may see a note, and whether it is indexable.
+
+Functions flush, never commit. The search index is kept in step by ``marketplace.search.sync``
+after the caller commits, so nothing here talks to the index.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask import abort, current_app
+from flask_babel import format_date, gettext as _
+from sqlalchemy import select
+
+from marketplace import clock
+from marketplace.auth.models import User
+from marketplace.creators.models import CreatorProfile
+from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.extensions import db
+from marketplace.notes import images
+from marketplace.notes.models import TAG_MAX, TITLE_MAX, Note, NoteImage, NoteTag
+from marketplace.staff import service as staff_log
+
+_TAG_SPLIT = re.compile(r"[\s,，#＃、]+")
+
+
+# ---- the rule -------------------------------------------------------------------------
+
+def not_indexable_reason(note: Note) -> str | None:
+    """Why ``note`` must stay out of public search, or None when it may be shown there.
+
+    DESIGN.md: indexable iff public AND (regular OR filed) AND not de-indexed; a deleted
+    note or one whose creator is banned is not public any more.
+    """
+    if note.is_deleted:
+        return _("The note is deleted.")
+    if note.is_private:
+        return _("The note is private: only you can see it.")
+    if note.creator.is_banned:
+        return _("The creator's account is banned.")
+    if note.deindexed_at is not None:
+        return _("Staff removed the note from search after an audit.")
+    if note.is_paid and note.filing is None:
+        return _("The note is marked as paid content but is not filed. Paid notes appear in "
+                 "search only once they are filed against an order, so readers can see who paid.")
+    return None
+
+
+def is_indexable(note: Note) -> bool:
+    """The one test the search index obeys: it holds a note iff this says True."""
+    return not_indexable_reason(note) is None
+
+
+# ---- loading --------------------------------------------------------------------------
+
+def creator_of(user: User) -> CreatorProfile:
+    profile = db.session.scalar(select(CreatorProfile).where(CreatorProfile.user_id == user.id))
+    if profile is None:
+        raise Invalid(_("Set up your creator profile before publishing notes."))
+    return profile
+
+
+def note_for_viewer(note_id: int, viewer) -> Note:
+    """A note this viewer may read, or 404: deleted notes and others' private notes 404."""
+    note = db.session.get(Note, note_id)
+    if note is None or note.is_deleted:
+        abort(404)
+    if note.is_private and not _owns(viewer, note) and not getattr(viewer, "is_staff", False):
+        abort(404)
+    return note
+
+
+def own_note(note_id: int, user: User) -> Note:
+    """The creator's own live note, or 404 (another creator's note is not acknowledged)."""
+    note = db.session.get(Note, note_id)
+    if note is None or note.is_deleted or not _owns(user, note):
+        abort(404)
+    return note
+
+
+def _owns(viewer, note: Note) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False)) and note.creator.user_id == viewer.id
+
+
+def notes_by_creator(creator: CreatorProfile, viewer) -> list[Note]:
+    """The creator's notes as ``viewer`` may see them (their own private ones included)."""
+    query = select(Note).where(Note.creator_id == creator.id, Note.deleted_at.is_(None))
+    if not (_owns_profile(viewer, creator) or getattr(viewer, "is_staff", False)):
+        query = query.where(Note.is_private.is_(False))
+    return list(db.session.scalars(query.order_by(Note.created_at.desc(), Note.id.desc())))
+
+
+def _owns_profile(viewer, creator: CreatorProfile) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False)) and creator.user_id == viewer.id
+
+
+def creator_by_handle(handle: str) -> CreatorProfile:
+    creator = db.session.scalar(select(CreatorProfile).where(CreatorProfile.handle == handle))
+    if creator is None or creator.is_banned:
+        abort(404)
+    return creator
+
+
+def recent_feed(limit: int = 24) -> list[Note]:
+    """The home feed: the newest indexable notes. The search index holds exactly those, so
+    the feed reads it instead of restating the rule in SQL."""
+    from marketplace.search.documents import search_documents
+
+    return list(db.session.scalars(
+        select(Note).join(search_documents, search_documents.c.note_id == Note.id)
+        .order_by(Note.id.desc()).limit(limit)
+    ).unique())
+
+
+# ---- creator actions ------------------------------------------------------------------
+
+def parse_tags(raw: str) -> list[str]:
+    tags: list[str] = []
+    for part in _TAG_SPLIT.split(unicodedata.normalize("NFKC", raw or "").lower()):
+        part = part.strip()
+        if part and part not in tags:
+            if len(part) > TAG_MAX:
+                raise Invalid(_("Keep each tag under %(n)d characters.", n=TAG_MAX), field="tags")
+            tags.append(part)
+    limit = current_app.config["NOTE_MAX_TAGS"]
+    if len(tags) > limit:
+        raise Invalid(_("Use at most %(n)d tags.", n=limit), field="tags")
+    return tags
+
+
+def _check_text(title: str, body: str) -> tuple[str, str]:
+    title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
+    if not title:
+        raise Invalid(_("Give the note a title."), field="title")
+    if len(title) > TITLE_MAX:
+        raise Invalid(_("Keep the title to %(n)d characters.", n=TITLE_MAX), field="title")
+    limit = current_app.config["NOTE_BODY_MAX_CHARS"]
+    if len(body) > limit:
+        raise Invalid(_("Keep the note to %(n)d characters.", n=limit), field="body")
+    return title, body
+
+
+def _set_tags(note: Note, tags: list[str]) -> None:
+    note.tags = [NoteTag(tag=tag, position=i) for i, tag in enumerate(tags)]
+
+
+def _add_images(note: Note, uploads) -> None:
+    checked = images.check_uploads(uploads, already=len(note.images))
+    start = len(note.images)
+    for i, image in enumerate(checked):
+        note.images.append(NoteImage(filename=images.store(image), content_type=image.content_type,
+                                     size_bytes=len(image.data), position=start + i))
+
+
+def publish_note(creator: CreatorProfile, title: str, body: str, tags: str = "", *,
+                 is_paid: bool = False, is_private: bool = False, uploads=()) -> Note:
+    if creator.is_banned:
+        raise NotAllowed(_("Your account is banned, so you cannot publish notes."))
+    title, body = _check_text(title, body)
+    note = Note(creator=creator, title=title, body=body, is_paid=bool(is_paid),
+                is_private=bool(is_private), created_at=clock.now(), updated_at=clock.now())
+    _set_tags(note, parse_tags(tags))
+    _add_images(note, uploads)
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: bool = False,
+              is_private: bool = False, uploads=(), remove_image_ids=()) -> Note:
+    title, body = _check_text(title, body)
+    if note.is_filed and not is_paid:
+        raise Invalid(_("A filed note stays marked as paid content."), field="is_paid")
+    note.title, note.body = title, body
+    note.is_paid, note.is_private = bool(is_paid), bool(is_private)
+    _set_tags(note, parse_tags(tags))
+    removing = {int(i) for i in remove_image_ids}
+    note.images = [image for image in note.images if image.id not in removing]
+    for position, image in enumerate(note.images):
+        image.position = position
+    _add_images(note, uploads)
+    note.updated_at = clock.now()
+    db.session.flush()
+    return note
+
+
+def delete_note(note: Note) -> None:
+    """Soft-delete; refused while a filing's protection period runs (the brand paid for it)."""
+    filing = note.filing
+    if filing is not None and filing.protected_until > clock.now():
+        raise Conflict(_("This note is filed for a brand and protected until %(date)s. You can "
+                         "delete it after that date.", date=format_date(filing.protected_until, "long")))
+    note.deleted_at = clock.now()
+    db.session.flush()
+
+
+# ---- staff actions --------------------------------------------------------------------
+
+def deindex_note(note: Note, actor: User, reason: str) -> None:
+    if note.deindexed_at is not None:
+        raise Conflict(_("The note is already out of search."))
+    staff_log.record(actor, "note.deindex", "note", note.id, reason)
+    note.deindexed_at = clock.now()
+    db.session.flush()
+
+
+def restore_to_index(note: Note, actor: User, reason: str) -> None:
+    if note.deindexed_at is None:
+        raise Conflict(_("The note is not de-indexed."))
+    staff_log.record(actor, "note.reindex", "note", note.id, reason)
+    note.deindexed_at = None
+    db.session.flush()

@@ -1,0 +1,53 @@
+"""Search backends: one interface, two implementations chosen by ``SEARCH_BACKEND``.
+
+``auto`` (the default) follows the database: SQLite gets FTS5, PostgreSQL its full text
+search. Everything above this seam (indexing rules, ranking order, snippets, pages, API)
+is the same code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from marketplace.search.analyzer import Analysis, QueryGroup
+
+
+@dataclass
+class IndexDocument:
+    note_id: int
+    sponsored: bool
+    title: Analysis
+    body: Analysis
+
+
+@dataclass(frozen=True)
+class Filters:
+    tag: str | None = None
+    sponsored: bool | None = None  # True: sponsored only; False: hide sponsored
+
+
+class Backend(Protocol):
+    name: str
+
+    def write(self, conn, documents: list[IndexDocument]) -> None: ...
+
+    def remove(self, conn, note_ids: list[int]) -> None: ...
+
+    def candidates(self, conn, groups: list[QueryGroup], filters: Filters,
+                   cap: int) -> list[tuple[int, float]]:
+        """Up to ``cap`` matching note ids with a relevance (higher is better)."""
+        ...
+
+
+def backend_for(dialect: str, configured: str = "auto") -> Backend:
+    from marketplace.search.backends.postgres import PostgresBackend
+    from marketplace.search.backends.sqlite import SqliteBackend
+
+    wanted = dialect if configured in ("", "auto") else configured
+    if wanted != dialect:
+        raise RuntimeError(f"SEARCH_BACKEND={configured!r} cannot run on a {dialect} database")
+    if wanted == "sqlite":
+        return SqliteBackend()
+    if wanted == "postgresql":
+        return PostgresBackend()
+    raise RuntimeError(f"SEARCH_BACKEND must be auto, sqlite or postgresql, got {configured!r}")

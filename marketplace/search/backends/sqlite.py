@@ -1,0 +1,83 @@
+"""SQLite FTS5 backend over ``search_documents`` / ``search_fts``.
+
+Ranking cost is bounded: ``ORDER BY rank`` would score every match of a common word with
+bm25 before returning ten. Instead the newest ``cap`` matches are fetched in rowid order
+(FTS5 walks the posting list backwards and stops early), and bm25 is computed only for the
+rowid range they span. For rare terms the window holds every match, so ranking is exact;
+for common ones it is relevance among the most recent ``cap`` matches.
+"""
+from __future__ import annotations
+
+from sqlalchemy import bindparam, text
+
+from marketplace.search.analyzer import QueryGroup
+from marketplace.search.backends import Filters, IndexDocument
+
+# bm25 column weights: a hit in the title counts four times one in the body.
+_WEIGHTS = "4.0, 1.0, 0.5"
+
+
+def _quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def match_expression(groups: list[QueryGroup]) -> str:
+    """FTS5 query text: every token quoted, so no user character acts as an operator."""
+    parts = []
+    for group in groups:
+        if group.kind == "phrase":
+            parts.append(_quote(" ".join(group.tokens)))
+        else:
+            parts.append(_quote(group.tokens[0]) + ("*" if group.prefix else ""))
+    return " AND ".join(parts)
+
+
+class SqliteBackend:
+    name = "sqlite"
+
+    def write(self, conn, documents: list[IndexDocument]) -> None:
+        if not documents:
+            return
+        self.remove(conn, [d.note_id for d in documents])
+        conn.execute(
+            text("INSERT INTO search_documents (note_id, sponsored, title_terms, body_terms, chars) "
+                 "VALUES (:note_id, :sponsored, :title_terms, :body_terms, :chars)"),
+            [self.row(d) for d in documents],
+        )
+
+    @staticmethod
+    def row(d: IndexDocument) -> dict:
+        chars = list(dict.fromkeys(d.title.chars + d.body.chars))
+        return {"note_id": d.note_id, "sponsored": d.sponsored,
+                "title_terms": " ".join(d.title.terms), "body_terms": " ".join(d.body.terms),
+                "chars": " ".join(chars)}
+
+    def remove(self, conn, note_ids: list[int]) -> None:
+        if note_ids:
+            conn.execute(text("DELETE FROM search_documents WHERE note_id IN :ids")
+                         .bindparams(bindparam("ids", expanding=True)), {"ids": list(note_ids)})
+
+    def candidates(self, conn, groups, filters: Filters, cap: int) -> list[tuple[int, float]]:
+        if not groups:
+            return []
+        where, params = ["search_fts MATCH :m"], {"m": match_expression(groups), "cap": cap}
+        join = ""
+        if filters.sponsored is not None:
+            join = " JOIN search_documents AS d ON d.note_id = search_fts.rowid"
+            where.append("d.sponsored = :sponsored")
+            params["sponsored"] = filters.sponsored
+        if filters.tag:
+            where.append("EXISTS (SELECT 1 FROM note_tags AS t "
+                         "WHERE t.note_id = search_fts.rowid AND t.tag = :tag)")
+            params["tag"] = filters.tag
+        ids = [row[0] for row in conn.execute(text(
+            f"SELECT search_fts.rowid FROM search_fts{join} WHERE {' AND '.join(where)} "
+            "ORDER BY search_fts.rowid DESC LIMIT :cap"), params)]
+        if not ids:
+            return []
+        scores = dict(conn.execute(text(
+            f"SELECT rowid, bm25(search_fts, {_WEIGHTS}) FROM search_fts "
+            "WHERE search_fts MATCH :m AND rowid BETWEEN :lo AND :hi"),
+            {"m": params["m"], "lo": ids[-1], "hi": ids[0]}).all())
+        # bm25() is lower-is-better (negative); flip it so higher means more relevant.
+        return [(note_id, -scores.get(note_id, 0.0)) for note_id in ids]

@@ -1,0 +1,119 @@
+"""Searching notes: the one function the page, the API and the benchmark's app check call.
+
+Results are ranked by relevance, then recency (newer first among equally relevant notes),
+come with highlighted snippets, and carry their sponsor. Any input gives an answer or a
+clear message: the analyzer reduces a query to letters, digits and CJK characters, so
+quotes, operators, emoji and SQL fragments have nothing to act with.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from marketplace.extensions import db
+from marketplace.notes.models import Note
+from marketplace.notes.service import is_indexable
+from marketplace.search.analyzer import analyze_query, query_words
+from marketplace.search.backends import Filters
+from marketplace.search.sync import current_backend
+
+QUERY_MAX = 200  # characters searched; longer input is cut, and the page says so
+SNIPPET_CHARS = 140
+
+
+@dataclass
+class Hit:
+    note: Note
+    title: Markup
+    snippet: Markup
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    more: bool = False  # the match count reached the ranking window: "total+" matches
+    page: int = 1
+    pages: int = 0
+    notice: str | None = None
+
+
+def search(query: str, *, tag: str | None = None, sponsored: str = "", page: int = 1,
+           per_page: int | None = None) -> Results:
+    query = (query or "").strip()
+    per_page = per_page or current_app.config["SEARCH_PAGE_SIZE"]
+    results = Results(query=query, page=max(page, 1))
+    if len(query) > QUERY_MAX:
+        query = query[:QUERY_MAX]
+        results.notice = _("Your search was long, so only its first %(n)d characters were used.",
+                           n=QUERY_MAX)
+    groups = analyze_query(query)[:16]
+    if not groups:
+        if query:
+            results.notice = _("Search for words or characters: this query has none we can look for.")
+        return results
+    filters = Filters(tag=(tag or "").strip().lower() or None,
+                      sponsored={"only": True, "hide": False}.get(sponsored))
+    with db.engine.connect() as conn:
+        ranked = current_backend(conn).candidates(conn, groups, filters,
+                                                  current_app.config["SEARCH_RANK_WINDOW"])
+    # Relevance first (rounded so near-equal scores count as equal), then newest first.
+    ranked.sort(key=lambda item: (-round(item[1], 4), -item[0]))
+    results.total = len(ranked)
+    results.more = len(ranked) >= current_app.config["SEARCH_RANK_WINDOW"]
+    results.pages = -(-results.total // per_page)
+    start = (results.page - 1) * per_page
+    ids = [note_id for note_id, _score in ranked[start:start + per_page]]
+    notes = {n.id: n for n in db.session.scalars(
+        select(Note).where(Note.id.in_(ids)).options(selectinload(Note.images))).unique()}
+    words = query_words(groups)
+    for note_id in ids:
+        note = notes.get(note_id)
+        # The index is kept in step after every commit; this guards the instant in between.
+        if note is not None and is_indexable(note):
+            results.hits.append(Hit(note, highlight(note.title, words, whole=True),
+                                    highlight(note.body, words)))
+    return results
+
+
+def _pattern(words: list[tuple[str, bool]]) -> re.Pattern | None:
+    alternatives = []
+    for word, prefix in sorted(words, key=lambda w: -len(w[0])):
+        if word.isascii():
+            alternatives.append(r"(?<![^\W_])" + re.escape(word) + (r"[^\W_]*" if prefix else r"(?![^\W_])"))
+        else:
+            alternatives.append(re.escape(word))
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
+def highlight(text: str, words: list[tuple[str, bool]], whole: bool = False) -> Markup:
+    """``text`` escaped, with matches wrapped in <mark>; a window around the first match
+    unless ``whole``. Escaping happens piece by piece, so user text never becomes markup."""
+    text = text or ""
+    pattern = _pattern(words)
+    matches = list(pattern.finditer(text)) if pattern else []
+    if not whole:
+        first = matches[0].start() if matches else 0
+        begin = max(0, first - SNIPPET_CHARS // 3)
+        end = min(len(text), begin + SNIPPET_CHARS)
+        matches = [m for m in matches if m.start() >= begin and m.end() <= end]
+    else:
+        begin, end = 0, len(text)
+    out, cursor = [], begin
+    if begin > 0:
+        out.append("…")
+    for match in matches:
+        out.append(escape(text[cursor:match.start()]))
+        out.append(Markup("<mark>%s</mark>") % text[match.start():match.end()])
+        cursor = match.end()
+    out.append(escape(text[cursor:end]))
+    if end < len(text):
+        out.append("…")
+    return Markup("").join(out)
