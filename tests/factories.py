@@ -128,3 +128,60 @@ def make_api_token(name: str = "Follower feed"):
     token, plain = create_token(name)
     db.session.commit()
     return token, plain
+
+
+def make_eligible_creator(*, handle: str | None = None, categories=("beauty",), region: str = "shanghai",
+                          followers: int = 5000, engagement_bps: int = 300, image_quote_cents: int | None = 50000,
+                          video_quote_cents: int | None = None, audience_regions: dict | None = None, **fields):
+    """A creator who passes every eligibility rule: reach reported, payouts ready, accepting orders."""
+    from marketplace import clock
+    from marketplace.creators.taxonomy import mask_from_categories
+
+    now = clock.now()
+    audience_regions = audience_regions if audience_regions is not None else {region: 60}
+    top = sorted(audience_regions.items(), key=lambda item: -item[1])[:3] + [("", 0)] * 3
+    values = dict(
+        categories_mask=mask_from_categories(categories), region=region, languages="zh",
+        follower_count=followers, followers_as_of=now, followers_source="feed",
+        engagement_bps=engagement_bps, engagement_as_of=now, audience={"regions": audience_regions},
+        audience_as_of=now, image_quote_cents=image_quote_cents, video_quote_cents=video_quote_cents,
+        accepting_orders=True, payouts_ready_at=now, identity_confirmed_at=now, currency="CNY",
+        audience_region_1=top[0][0], audience_share_1=top[0][1], audience_region_2=top[1][0],
+        audience_share_2=top[1][1], audience_region_3=top[2][0], audience_share_3=top[2][1],
+    )
+    values.update(fields)
+    return make_creator(handle=handle, **values)
+
+
+def make_brief(brand=None, *, state: str = "open", categories=("beauty",), **fields):
+    """A valid brief (open unless told otherwise) for a verified brand, dates ahead of the clock."""
+    from datetime import timedelta
+
+    from marketplace import clock
+    from marketplace.briefs.models import Brief
+    from marketplace.creators.taxonomy import mask_from_categories
+
+    brand = brand or make_brand()
+    now = clock.now()
+    values = dict(
+        title="Spring serum launch", product="Glow serum", description="Show your routine.",
+        categories_mask=mask_from_categories(categories), deliverable="image", fee_mode="fixed",
+        fee_cents=100000, currency="CNY", slots=3, min_followers=1000, regions="",
+        apply_by=now + timedelta(days=7), draft_due=now + timedelta(days=14),
+        publish_by=now + timedelta(days=21), metrics_window_days=7, protection_days=30,
+        created_at=now, opened_at=now if state != "draft" else None,
+    )
+    values.update(fields)
+    brief = Brief(brand_id=brand.id, state=state, **values)
+    db.session.add(brief)
+    db.session.commit()
+    return brief
+
+
+def make_api_token(name: str = "Follower feed"):
+    """An API token and its plain text (the only time the plain text exists)."""
+    from marketplace.api.tokens import create_token
+
+    token, plain = create_token(name)
+    db.session.commit()
+    return token, plain

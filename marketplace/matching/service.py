@@ -153,7 +153,10 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
         failures = eligibility.check(profile, brief).failures
         scored.append((scoring.total(reasons), brief, reasons, failures))
     keys = {
-        "score": lambda item: (-item[0], item[1].apply_by, item[1].id),
+        # Briefs outside the creator's categories go last whatever else they score: the brand
+        # would not find this creator for them (its ranking excludes no-overlap creators).
+        "score": lambda item: (not (profile and profile.categories_mask & item[1].categories_mask),
+                               -item[0], item[1].apply_by, item[1].id),
         "fee": lambda item: (-(item[1].fee_cents or 0), item[1].id),
         "apply_by": lambda item: (item[1].apply_by, item[1].id),
     }
