@@ -37,7 +37,15 @@ def seed_accounts() -> None:
             accounts.create_user(account.email, DEMO_PASSWORD, account.display_name, account.role)
 
 
-SEEDERS = [seed_accounts]
+def _marketplace_seeders():
+    from marketplace.brands.demo import seed_brands
+    from marketplace.briefs.demo import seed_briefs
+    from marketplace.creators.demo import seed_creators
+
+    return [seed_creators, seed_brands, seed_briefs]
+
+
+SEEDERS = [seed_accounts, *_marketplace_seeders()]
 
 
 def load_demo() -> list[DemoAccount]:

@@ -135,3 +135,15 @@ def test_creators_see_why_they_cannot_take_a_brief(client, login_as):
     login_as(me.user)
     html = client.get("/briefs").get_data(as_text=True)
     assert "Not eligible for this brief" in html and "This brief needs 50,000 followers" in html
+
+
+def test_brand_page_pages_through_results(app, client, login_as, ranked_set, brief):
+    app.config["MATCHES_PER_PAGE"] = 2
+    try:
+        login_as(brief.brand.user)
+        first = client.get(f"/briefs/{brief.id}/matches?category=beauty").get_data(as_text=True)
+        assert "Page 1 of 2" in first and "page=2" in first and "category=beauty" in first
+        second = client.get(f"/briefs/{brief.id}/matches?category=beauty&page=2").get_data(as_text=True)
+        assert "@worst" in second and "@best" not in second
+    finally:
+        app.config["MATCHES_PER_PAGE"] = 20
