@@ -54,6 +54,7 @@ def mine():
 @audience(Role.CREATOR)
 def new():
     form = NoteForm()
+    status = 200
     if form.validate_on_submit():
         try:
             note = service.publish_note(
@@ -63,19 +64,21 @@ def new():
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
+            status = 422
         else:
             db.session.commit()
             flash(_("Your note is published."), "success")
             return redirect(url_for("notes.show", note_id=note.id))
-    return render_template("notes/form.html", form=form, note=None), (422 if form.errors else 200)
+    return render_template("notes/form.html", form=form, note=None), (422 if form.errors else status)
 
 
 @bp.route("/notes/<int:note_id>/edit", methods=["GET", "POST"])
 @audience(Role.CREATOR)
 def edit(note_id):
     note = service.own_note(note_id, current_user)
-    form = NoteForm(obj=None if request.method == "POST" else note,
-                    tags=" ".join(note.tag_names) if request.method != "POST" else None)
+    status = 200
+    form = NoteForm(data={"title": note.title, "body": note.body, "tags": " ".join(note.tag_names),
+                          "is_paid": note.is_paid, "is_private": note.is_private})
     form.remove_images.choices = [(image.id, str(i + 1)) for i, image in enumerate(note.images)]
     if form.validate_on_submit():
         try:
@@ -86,11 +89,12 @@ def edit(note_id):
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
+            status = 422
         else:
             db.session.commit()
             flash(_("Your note is updated."), "success")
             return redirect(url_for("notes.show", note_id=note.id))
-    return render_template("notes/form.html", form=form, note=note), (422 if form.errors else 200)
+    return render_template("notes/form.html", form=form, note=note), (422 if form.errors else status)
 
 
 @bp.route("/notes/<int:note_id>/delete", methods=["POST"])

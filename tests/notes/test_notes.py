@@ -1,0 +1,178 @@
+"""Creators publish, edit and delete notes; images are checked; user text stays text."""
+import io
+import os
+
+import pytest
+
+from marketplace.extensions import db
+from marketplace.notes.models import Note
+from tests.factories import make_creator, make_note
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+
+
+def _sign_in_creator(login_as, **profile):
+    creator = make_creator(**profile)
+    login_as(creator.user)
+    return creator
+
+
+def _form(**fields):
+    data = {"title": "Spring picnic", "body": "Line one\nLine two", "tags": "#野餐 picnic"}
+    data.update(fields)
+    return data
+
+
+def test_publish_with_images_and_tags(app, client, login_as):
+    creator = _sign_in_creator(login_as)
+    data = _form(images=[(io.BytesIO(PNG), "a.png"), (io.BytesIO(JPEG), "photo.JPG")])
+    response = client.post("/notes/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    note = db.session.query(Note).one()
+    assert note.creator_id == creator.id and note.tag_names == ["野餐", "picnic"]
+    assert [i.content_type for i in note.images] == ["image/png", "image/jpeg"]
+    for image in note.images:
+        assert image.filename not in ("a.png", "photo.JPG") and len(image.filename) > 32
+        assert os.path.exists(os.path.join(app.config["UPLOAD_FOLDER"], "notes", image.filename))
+        served = client.get(f"/media/notes/{image.filename}")
+        assert served.status_code == 200 and served.mimetype == image.content_type
+        served.close()
+
+    page = client.get(f"/notes/{note.id}").get_data(as_text=True)
+    assert "Spring picnic" in page and "Line one\nLine two" in page and "#野餐" in page
+
+
+@pytest.mark.parametrize("name, payload, message", [
+    ("evil.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+     "is not a JPEG, PNG, GIF or WebP image"),
+    ("fake.png", b"MZ\x90\x00 not an image", "is not a JPEG, PNG, GIF or WebP image"),
+    ("page.html", b"<html><script>alert(1)</script></html>", "is not a JPEG, PNG, GIF or WebP image"),
+])
+def test_images_rejected_by_type(client, login_as, name, payload, message):
+    _sign_in_creator(login_as)
+    response = client.post("/notes/new", data=_form(images=[(io.BytesIO(payload), name)]),
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.session.query(Note).count() == 0
+
+
+def test_images_rejected_by_size_and_count(app, client, login_as):
+    _sign_in_creator(login_as)
+    app.config["NOTE_IMAGE_MAX_BYTES"] = 100
+    try:
+        big = PNG + b"\x00" * 200
+        response = client.post("/notes/new", data=_form(images=[(io.BytesIO(big), "big.png")]),
+                               content_type="multipart/form-data")
+        assert response.status_code == 422
+        assert "is larger than" in response.get_data(as_text=True)
+    finally:
+        app.config["NOTE_IMAGE_MAX_BYTES"] = 5242880
+    ten = [(io.BytesIO(PNG), f"{i}.png") for i in range(10)]
+    response = client.post("/notes/new", data=_form(images=ten), content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "at most 9 images" in response.get_data(as_text=True)
+    assert db.session.query(Note).count() == 0
+
+
+def test_title_limit(client, login_as):
+    _sign_in_creator(login_as)
+    response = client.post("/notes/new", data=_form(title="x" * 101))
+    assert response.status_code == 422
+
+
+def test_creator_without_profile_is_told_to_set_one_up(client, login_as):
+    login_as("creator")
+    response = client.post("/notes/new", data=_form())
+    assert response.status_code == 422
+    assert "Set up your creator profile" in response.get_data(as_text=True)
+
+
+def test_edit_and_remove_image(client, login_as):
+    creator = _sign_in_creator(login_as)
+    client.post("/notes/new", data=_form(images=[(io.BytesIO(PNG), "a.png")]),
+                content_type="multipart/form-data")
+    note = db.session.query(Note).one()
+    image_id = note.images[0].id
+    response = client.post(f"/notes/{note.id}/edit", data=_form(title="Autumn picnic", tags="秋天",
+                                                                 remove_images=[str(image_id)]),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    db.session.refresh(note)
+    assert note.title == "Autumn picnic" and note.images == [] and note.tag_names == ["秋天"]
+    assert creator.id == note.creator_id
+
+
+def test_other_creators_cannot_edit_or_delete(client, login_as):
+    note = make_note(title="Mine")
+    _sign_in_creator(login_as)
+    assert client.get(f"/notes/{note.id}/edit").status_code == 404
+    assert client.post(f"/notes/{note.id}/delete").status_code == 404
+    db.session.refresh(note)
+    assert note.deleted_at is None
+
+
+def test_delete_own_note(client, login_as):
+    creator = _sign_in_creator(login_as)
+    note = make_note(creator)
+    assert client.post(f"/notes/{note.id}/delete").status_code == 302
+    assert client.get(f"/notes/{note.id}").status_code == 404
+
+
+def test_user_text_is_rendered_as_text(client):
+    note = make_note(title="<img src=x onerror=alert(1)>",
+                     body="<script>alert('body')</script>\n<b>bold?</b>")
+    page = client.get(f"/notes/{note.id}").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold?</b>" not in page
+    assert "&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in page
+
+
+def test_paid_unfiled_note_tells_its_creator_why_and_how_to_file(client, login_as):
+    creator = _sign_in_creator(login_as)
+    note = make_note(creator, title="For a brand", is_paid=True)
+    page = client.get(f"/notes/{note.id}").get_data(as_text=True)
+    assert "This note is not shown in search." in page
+    assert "publish this note through that order" in page
+    client.get("/logout")
+    mine = client.get("/notes/mine").get_data(as_text=True)
+    assert "is not filed" in mine
+
+
+def test_private_note_is_only_for_its_creator(client, login_as):
+    creator = make_creator()
+    note = make_note(creator, is_private=True)
+    assert client.get(f"/notes/{note.id}").status_code == 404
+    login_as(creator.user)
+    assert client.get(f"/notes/{note.id}").status_code == 200
+
+
+def test_creator_page_and_home_feed(client):
+    creator = make_creator(handle="linxiaoyu")
+    shown = make_note(creator, title="Visible note")
+    hidden = make_note(creator, title="Unfiled ad", is_paid=True)
+    private = make_note(creator, title="Only me", is_private=True)
+    page = client.get("/@linxiaoyu/notes").get_data(as_text=True)
+    assert "Visible note" in page and "Unfiled ad" in page and "Only me" not in page
+    home = client.get("/").get_data(as_text=True)
+    assert "note-grid" in home and "Visible note" in home
+    assert "Unfiled ad" not in home and "Only me" not in home
+    assert shown.id and hidden.id and private.id
+    assert client.get("/@nobody/notes").status_code == 404
+
+
+def test_notes_by_creator_service_for_other_pages():
+    from marketplace.notes.service import notes_by_creator
+
+    creator = make_creator()
+    public = make_note(creator)
+    private = make_note(creator, is_private=True)
+    assert [n.id for n in notes_by_creator(creator, None)] == [public.id]
+    assert {n.id for n in notes_by_creator(creator, creator.user)} == {public.id, private.id}
+
+
+def test_edit_form_is_filled_with_the_note(client, login_as):
+    creator = _sign_in_creator(login_as)
+    note = make_note(creator, title="Prefilled", body="Body text", tags="咖啡 latte")
+    page = client.get(f"/notes/{note.id}/edit").get_data(as_text=True)
+    assert 'value="Prefilled"' in page and "Body text" in page and 'value="咖啡 latte"' in page
