@@ -48,6 +48,15 @@ def _marketplace_seeders():
 SEEDERS = [seed_accounts, *_marketplace_seeders()]
 
 
+def _notes_seeder():
+    from marketplace.notes.demo import seed_notes
+
+    return seed_notes
+
+
+SEEDERS.append(_notes_seeder())  # after profiles and brands: notes need both
+
+
 def load_demo() -> list[DemoAccount]:
     """Run every seeder (each creates only what is missing); return the printed logins."""
     for seed in SEEDERS:
