@@ -68,3 +68,10 @@ def ensure_schema(conn) -> None:
     if conn.dialect.name == "sqlite":
         for statement in SQLITE_DDL:
             conn.exec_driver_sql(statement)
+
+
+def alembic_include_name(name, type_, parent_names) -> bool:
+    """For ``context.configure(include_name=...)`` in migrations/env.py: the FTS5 table and
+    its shadow tables (search_fts_data, _idx, _docsize, _config) are made by raw DDL, so
+    autogenerate and ``flask db check`` must not see them as tables to drop."""
+    return not (type_ == "table" and name is not None and name.startswith("search_fts"))

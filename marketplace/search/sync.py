@@ -46,7 +46,12 @@ def _collect(session, _flush_context):
 def _apply(session):
     pending = session.info.pop(_PENDING, None)
     if pending and (pending[0] or pending[1]) and has_app_context():
-        reindex(pending[0], pending[1])
+        try:
+            reindex(pending[0], pending[1])
+        except Exception:  # the change is committed; a failed re-index must not turn it into a 500
+            current_app.logger.exception(
+                "search index not updated for notes %s / creators %s; run `flask search rebuild`",
+                sorted(pending[0], key=str), sorted(pending[1]))
 
 
 @event.listens_for(Session, "after_rollback")
