@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
@@ -24,8 +24,6 @@ class CreatorProfile(db.Model):
         CheckConstraint("engagement_bps >= 0", name="engagement_not_negative"),
         CheckConstraint("image_quote_cents IS NULL OR image_quote_cents > 0", name="image_quote_positive"),
         CheckConstraint("video_quote_cents IS NULL OR video_quote_cents > 0", name="video_quote_positive"),
-        # Matching filters on these first; the rest of the ranking is computed per row.
-        Index("ix_creator_profiles_matchable", "accepting_orders", "follower_count"),
         Index("ix_creator_profiles_region", "region"),
     )
 
@@ -106,3 +104,22 @@ class CreatorProfile(db.Model):
         if not self.orders_completed:
             return None
         return round(100 * self.orders_on_time / self.orders_completed)
+
+
+# Matching ranks 100,000 creators per request. This partial index holds only creators who
+# are ready to take orders, with every column the eligibility filter and the score read, so
+# the ranking query scans one narrow index instead of the wide table (benchmarks/matching.py:
+# about 5x faster on SQLite). The query repeats the WHERE terms, which lets the planner use it.
+_READY = and_(CreatorProfile.accepting_orders.is_(True), CreatorProfile.followers_as_of.is_not(None),
+              CreatorProfile.payouts_ready_at.is_not(None), CreatorProfile.identity_confirmed_at.is_not(None),
+              CreatorProfile.banned_at.is_(None))
+Index(
+    "ix_creator_profiles_ready_to_match",
+    CreatorProfile.categories_mask, CreatorProfile.follower_count, CreatorProfile.suspended_until,
+    CreatorProfile.currency, CreatorProfile.image_quote_cents, CreatorProfile.video_quote_cents,
+    CreatorProfile.engagement_bps, CreatorProfile.audience_region_1, CreatorProfile.audience_share_1,
+    CreatorProfile.audience_region_2, CreatorProfile.audience_share_2, CreatorProfile.audience_region_3,
+    CreatorProfile.audience_share_3, CreatorProfile.orders_completed, CreatorProfile.orders_on_time,
+    CreatorProfile.strike_count, CreatorProfile.region,
+    sqlite_where=_READY, postgresql_where=_READY,
+)

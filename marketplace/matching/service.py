@@ -120,9 +120,10 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
     ids = [row.id for row in rows]
     profiles = {p.id: p for p in db.session.scalars(select(C).where(C.id.in_(ids)))} if ids else {}
     matches = []
+    speaker = scoring.Speaker()
     for position, row in enumerate(rows):
         profile = profiles[row.id]
-        reasons = scoring.explain(profile, brief)
+        reasons = scoring.explain(profile, brief, speaker)
         matches.append(Match(profile, scoring.total(reasons), reasons,
                              rank=(filters.page - 1) * filters.per_page + position + 1))
     total = (db.session.scalar(select(func.count()).select_from(C).where(*conditions))
@@ -148,8 +149,9 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
     if filters.min_quote_cents is not None:  # "fee at least": quote-mode briefs pay the creator's own price
         briefs = [b for b in briefs if b.fee_mode == "quote" or b.fee_cents >= filters.min_quote_cents]
     scored = []
+    speaker = scoring.Speaker()
     for brief in briefs:
-        reasons = scoring.explain(profile, brief) if profile is not None else []
+        reasons = scoring.explain(profile, brief, speaker) if profile is not None else []
         failures = eligibility.check(profile, brief).failures
         scored.append((scoring.total(reasons), brief, reasons, failures))
     keys = {
@@ -169,15 +171,11 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
 
 
 def naive_creators_for_brief(brief: Brief, limit: int = 50) -> list[tuple[float, C]]:
-    """The baseline the benchmark compares against: every eligible creator into Python."""
-    now = clock.now()
-    minimum = current_app.config["MIN_FOLLOWERS"]
-    scored = []
-    for profile in db.session.scalars(select(C)):
-        if not eligibility.check(profile, brief).ok or profile.follower_count < max(minimum, brief.min_followers):
-            continue
-        if not profile.categories_mask & brief.categories_mask or profile.is_suspended(now):
-            continue
-        scored.append((scoring.total(scoring.explain(profile, brief)), profile))
+    """The baseline the benchmark compares against: every eligible creator loaded into
+    Python (the same eligibility filter in SQL), each explained and scored there, then sorted."""
+    conditions = scoring.eligible_clause(brief, current_app.config["MIN_FOLLOWERS"], clock.now())
+    speaker = scoring.Speaker()
+    scored = [(scoring.total(scoring.explain(profile, brief, speaker)), profile)
+              for profile in db.session.scalars(select(C).where(*conditions))]
     scored.sort(key=lambda item: (-item[0], -item[1].follower_count, item[1].id))
     return scored[:limit]
