@@ -58,10 +58,15 @@ def _followers_failure(profile: CreatorProfile, needed: int, rule: str, whose: s
         reported = _("%(source)s %(n)s as of %(date)s", source=source,
                      n="{:,}".format(profile.follower_count),
                      date=format_date(profile.followers_as_of, "d MMM yyyy"))
+    if whose == "brief":
+        reason = _("This brief needs %(needed)s followers; %(reported)s.", needed="{:,}".format(needed),
+                   reported=reported)
+    else:
+        reason = _("You need %(needed)s followers to take orders; %(reported)s.", needed="{:,}".format(needed),
+                   reported=reported)
     return Failure(
         rule,
-        _("%(whose)s needs %(needed)s followers; %(reported)s.", whose=whose,
-          needed="{:,}".format(needed), reported=reported),
+        reason,
         _("Keep growing your audience; the count updates when the data feed reports it."),
     )
 
@@ -86,7 +91,7 @@ def check(profile: CreatorProfile | None, brief=None) -> Eligibility:
                      _("You can take orders again after that time.")))
     minimum = config["MIN_FOLLOWERS"]
     if profile.follower_count < minimum or profile.followers_as_of is None:
-        fail(_followers_failure(profile, minimum, "followers", _("Pappus")))
+        fail(_followers_failure(profile, minimum, "followers", "platform"))
     if profile.payouts_ready_at is None:
         fail(Failure("payouts", _("You have no payout account connected."),
                      _("Connect a payout account so you can be paid.")))
@@ -106,7 +111,7 @@ def check(profile: CreatorProfile | None, brief=None) -> Eligibility:
                          _("Publish %(n)d more regular notes.", n=needed_regular - have)))
     if brief is not None:
         if brief.min_followers > minimum and profile.follower_count < brief.min_followers:
-            fail(_followers_failure(profile, brief.min_followers, "brief_followers", _("This brief")))
+            fail(_followers_failure(profile, brief.min_followers, "brief_followers", "brief"))
         if profile.quote_for(brief.deliverable) is None:
             fail(Failure("deliverable",
                          _("This brief wants a %(format)s, which your price card does not offer.",

@@ -22,6 +22,7 @@ REGION_LABELS = {
     "taiwan": _l("Taiwan"), "singapore": _l("Singapore"), "overseas": _l("Overseas"),
 }
 LANGUAGE_LABELS = {"zh": _l("Chinese"), "en": _l("English"), "ja": _l("Japanese"), "ko": _l("Korean")}
+AUDIENCE_LABELS = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other")}
 DELIVERABLE_LABELS = {"image": _l("Image note"), "video": _l("Video note")}
 
 
@@ -38,7 +39,7 @@ def languages() -> tuple[str, ...]:
 
 
 def label(code: str) -> str:
-    for table in (CATEGORY_LABELS, REGION_LABELS, LANGUAGE_LABELS, DELIVERABLE_LABELS):
+    for table in (CATEGORY_LABELS, REGION_LABELS, LANGUAGE_LABELS, DELIVERABLE_LABELS, AUDIENCE_LABELS):
         if code in table:
             return str(table[code])
     return code.replace("_", " ").title()

@@ -83,7 +83,7 @@ def test_dashboard_tells_the_creator_what_to_do(client, login_as, frozen_clock):
     login_as(profile.user)
     page = client.get("/creator").get_data(as_text=True)
     assert "Not yet" in page
-    assert "needs 1,000 followers" in page and "640" in page and "3 May 2026" in page
+    assert "You need 1,000 followers to take orders" in page and "640" in page and "3 May 2026" in page
     assert "Connect a payout account" in page
 
 
