@@ -168,6 +168,15 @@ def create_command(name: str) -> None:
     click.echo(plain)
 
 
+@api_tokens_cli.command("list")
+def list_command() -> None:
+    """List tokens: id, name, created, last used, revoked."""
+    for token in list_tokens():
+        state = f"revoked {token.revoked_at:%Y-%m-%d}" if token.revoked_at else "active"
+        used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
+        click.echo(f"{token.id:>4}  {token.name:<30} {token.created_at:%Y-%m-%d}  {used:<16}  {state}")
+
+
 @api_tokens_cli.command("revoke")
 @click.argument("token_id", type=int)
 def revoke_command(token_id: int) -> None:

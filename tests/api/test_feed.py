@@ -139,3 +139,10 @@ def test_openapi_describes_every_api_endpoint(app, client):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented, f"{method} {rule.rule} is not in openapi.json"
     assert "StatsReport" in document["components"]["schemas"]
+
+
+def test_cli_lists_tokens_without_their_secrets(runner):
+    token, plain = make_api_token("Listed feed")
+    result = runner.invoke(args=["api-tokens", "list"])
+    assert "Listed feed" in result.output and "never used" in result.output
+    assert plain not in result.output

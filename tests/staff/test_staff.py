@@ -95,3 +95,11 @@ def test_staff_confirm_payout_readiness_by_hand(client, login_as):
                 data={"payouts_ready": "y", "identity_confirmed": "y", "reason": "Bank letter seen"})
     creator = db.session.get(CreatorProfile, creator.id)
     assert creator.payouts_ready_at is not None and creator.identity_confirmed_at is not None
+
+
+def test_staff_forms_need_the_csrf_token(client, login_as, csrf_enabled):
+    brand = make_brand(verified=False)
+    login_as("staff")
+    response = client.post(f"/staff/brands/{brand.id}/verify", data={"reason": "forged"})
+    assert response.status_code == 400
+    assert not db.session.get(BrandProfile, brand.id).is_verified
