@@ -49,7 +49,9 @@ BRIEFS = [
 
 
 def seed_briefs() -> None:
-    now = clock.now()
+    from marketplace.briefs.forms import end_of_day
+
+    today = clock.now().date()
     titles = set(db_titles())
     for (email, title, product, categories, deliverable, fee, slots, min_followers, regions, days,
          state) in BRIEFS:
@@ -62,8 +64,9 @@ def seed_briefs() -> None:
             must_include="The product name\n产品名称和使用前后对比", must_avoid="Medical claims\n与竞品对比",
             categories=categories, deliverable=deliverable, fee_mode="quote" if fee is None else "fixed",
             fee_cents=None if fee is None else fee * 100, slots=slots, min_followers=min_followers,
-            regions=regions, apply_by=now + timedelta(days=days), draft_due=now + timedelta(days=days + 7),
-            publish_by=now + timedelta(days=days + 14), metrics_window_days=7, protection_days=90,
+            regions=regions, apply_by=end_of_day(today + timedelta(days=days)),
+            draft_due=end_of_day(today + timedelta(days=days + 7)),
+            publish_by=end_of_day(today + timedelta(days=days + 14)), metrics_window_days=7, protection_days=90,
             bonus_per_1k_reads_cents=500 if fee and fee >= 2000 else None,
             bonus_cap_cents=50000 if fee and fee >= 2000 else None)
         brief = service.create_draft(user, data)

@@ -1,10 +1,10 @@
 """Display helpers for amounts and rates, registered as template filters by the creators
-blueprint (``money``, ``bps``, ``count``). Amounts stay integers until shown."""
+blueprint (``money``, ``bps``, ``count``, ``day``). Amounts stay integers until shown."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import format_currency, format_decimal
+from flask_babel import format_currency, format_date, format_decimal
 
 
 def money(cents: int | None, currency: str = "CNY") -> str:
@@ -22,3 +22,8 @@ def bps(value: int | None) -> str:
 
 def count(value: int | None) -> str:
     return "—" if value is None else format_decimal(value)
+
+
+def day(value) -> str:
+    """A deadline as a date in the reader's locale ("Dec 2, 2026" / "2026年12月2日")."""
+    return "—" if value is None else format_date(value, "medium")
