@@ -68,3 +68,45 @@ def test_rebuild_holds_exactly_the_indexable_notes(runner):
     assert "1 indexable notes" in result.output
     assert indexed_ids() == {keep.id}
     assert drop.id not in indexed_ids()
+
+
+def test_index_never_holds_a_rejected_note_through_a_run_of_changes():
+    """After every commit, the index holds exactly the notes the rule accepts."""
+    import random
+
+    from marketplace.filings.service import file_note
+    from marketplace.notes import service as notes
+    from marketplace.notes.models import Note
+    from tests.factories import make_user
+
+    rng = random.Random(7)
+    staff = make_user("staff")
+    brand = make_brand()
+    creators = [make_creator() for _ in range(3)]
+    pool = [make_note(rng.choice(creators), body=f"note {i}", is_paid=rng.random() < 0.4)
+            for i in range(8)]
+    for step in range(40):
+        note = rng.choice(pool)
+        action = rng.choice(["edit", "paid", "private", "file", "deindex", "restore", "delete", "ban"])
+        if note.is_deleted:
+            continue
+        if action == "edit":
+            notes.edit_note(note, f"Edited {step}", f"body {step}", is_paid=note.is_paid,
+                            is_private=note.is_private)
+        elif action == "paid" and not note.is_filed:
+            note.is_paid = not note.is_paid
+        elif action == "private":
+            note.is_private = not note.is_private
+        elif action == "file" and not note.is_filed:
+            file_note(note, brand, f"R-{step}", protection_days=0)
+        elif action == "deindex" and note.deindexed_at is None:
+            notes.deindex_note(note, staff, "audit")
+        elif action == "restore" and note.deindexed_at is not None:
+            notes.restore_to_index(note, staff, "appeal")
+        elif action == "delete":
+            notes.delete_note(note)
+        elif action == "ban" and rng.random() < 0.2:
+            note.creator.banned_at = None if note.creator.banned_at else clock.now()
+        db.session.commit()
+        expected = {n.id for n in db.session.query(Note) if is_indexable(n)}
+        assert indexed_ids() == expected, f"after step {step} ({action})"
