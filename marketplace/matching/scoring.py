@@ -80,10 +80,12 @@ def sql_score(brief: Brief):
         )
 
     on_time = case(
-        (C.orders_completed > 0, literal(ON_TIME_POINTS) * cast(C.orders_on_time, Float) / C.orders_completed),
+        (C.orders_completed > 0,
+         literal(ON_TIME_POINTS) * cast(C.orders_on_time, Float) / cast(C.orders_completed, Float)),
         else_=literal(NO_HISTORY_POINTS),
     )
-    strikes = literal(STRIKE_POINTS) * C.strike_count
+    # Every term is a float (not PostgreSQL's slower numeric) so both databases agree with Python.
+    strikes = literal(STRIKE_POINTS) * cast(C.strike_count, Float)
     return categories + audience + engagement + price + on_time + strikes
 
 
