@@ -90,5 +90,8 @@ def seed_notes() -> None:
             note.created_at = note.updated_at = start + timedelta(hours=order * 9)
             brand = _brand(filing) if filing not in (None, "paid") else None
             if brand is not None:
-                file_note(note, brand, f"DEMO-{order:04d}", protection_days=30)
+                filing = file_note(note, brand, f"DEMO-{order:04d}", protection_days=30)
+                # Filed as it was published, the way Step 4's order flow will do it.
+                filing.filed_at = note.created_at
+                filing.protected_until = note.created_at + timedelta(days=30)
     db.session.flush()
