@@ -11,6 +11,7 @@ import unicodedata
 from flask import abort, current_app
 from flask_babel import format_date, gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from marketplace import clock
 from marketplace.auth.models import User
@@ -87,7 +88,8 @@ def notes_by_creator(creator: CreatorProfile, viewer) -> list[Note]:
     query = select(Note).where(Note.creator_id == creator.id, Note.deleted_at.is_(None))
     if not (_owns_profile(viewer, creator) or getattr(viewer, "is_staff", False)):
         query = query.where(Note.is_private.is_(False))
-    return list(db.session.scalars(query.order_by(Note.created_at.desc(), Note.id.desc())))
+    return list(db.session.scalars(query.options(selectinload(Note.images))
+                                   .order_by(Note.created_at.desc(), Note.id.desc())))
 
 
 def _owns_profile(viewer, creator: CreatorProfile) -> bool:
@@ -108,7 +110,7 @@ def recent_feed(limit: int = 24) -> list[Note]:
 
     return list(db.session.scalars(
         select(Note).join(search_documents, search_documents.c.note_id == Note.id)
-        .order_by(Note.id.desc()).limit(limit)
+        .options(selectinload(Note.images)).order_by(Note.id.desc()).limit(limit)
     ).unique())
 
 

@@ -176,3 +176,27 @@ def test_edit_form_is_filled_with_the_note(client, login_as):
     note = make_note(creator, title="Prefilled", body="Body text", tags="咖啡 latte")
     page = client.get(f"/notes/{note.id}/edit").get_data(as_text=True)
     assert 'value="Prefilled"' in page and "Body text" in page and 'value="咖啡 latte"' in page
+
+
+def test_home_feed_queries_do_not_grow_with_the_notes(client):
+    from sqlalchemy import event
+
+    from marketplace.extensions import db as database
+
+    creator = make_creator()
+
+    def count_queries():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(database.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get("/").status_code == 200
+        finally:
+            event.remove(database.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    make_note(creator, title="One")
+    few = count_queries()
+    for i in range(6):
+        make_note(creator, title=f"More {i}")
+    assert count_queries() == few
