@@ -17,7 +17,8 @@ from marketplace.web import show_error
 @bp.app_context_processor
 def feed_helpers():
     """The home page shows the feed; it asks for it lazily so other pages pay nothing."""
-    return {"home_feed": service.recent_feed}
+    return {"home_feed": service.recent_feed,
+            "notes_of": lambda creator: service.notes_by_creator(creator, current_user)}
 
 
 @bp.route("/notes/<int:note_id>")

@@ -200,3 +200,14 @@ def test_home_feed_queries_do_not_grow_with_the_notes(client):
     for i in range(6):
         make_note(creator, title=f"More {i}")
     assert count_queries() == few
+
+
+def test_creator_notes_partial_for_the_profile_page(app):
+    from flask import render_template_string
+
+    creator = make_creator()
+    make_note(creator, title="Shown on the profile")
+    make_note(creator, title="Kept private", is_private=True)
+    with app.test_request_context():
+        html = render_template_string('{% include "notes/_creator_notes.html" %}', profile=creator)
+    assert "Shown on the profile" in html and "Kept private" not in html
