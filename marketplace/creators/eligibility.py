@@ -12,10 +12,12 @@ from typing import Callable
 
 from flask import current_app
 from flask_babel import format_date, format_datetime, gettext as _
+from sqlalchemy import func, select
 
 from marketplace import clock
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import NotAllowed
+from marketplace.extensions import db
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,19 @@ class Eligibility:
 
 
 def _notes_since_last_commercial(profile: CreatorProfile) -> int | None:
-    """Regular notes since the creator's last commercial one, from the notes area if present."""
+    """Public, undeleted regular notes since the creator's last commercial (paid) one."""
     try:
-        from marketplace.notes.service import regular_notes_since_last_commercial
-    except ImportError:  # the notes area is not installed yet: the rule cannot be checked
+        from marketplace.notes.models import Note
+    except ImportError:  # the notes area is not installed: the rule cannot be checked
         return None
-    return regular_notes_since_last_commercial(profile)
+    last_commercial = db.session.scalar(
+        select(func.max(Note.created_at)).where(Note.creator_id == profile.id, Note.is_paid.is_(True)))
+    query = select(func.count()).select_from(Note).where(
+        Note.creator_id == profile.id, Note.is_paid.is_(False), Note.is_private.is_(False),
+        Note.deleted_at.is_(None))
+    if last_commercial is not None:
+        query = query.where(Note.created_at > last_commercial)
+    return db.session.scalar(query)
 
 
 # Replaceable in tests and by the notes area; returns None when unknown.

@@ -93,11 +93,30 @@ def quote_column(deliverable: str):
     return C.video_quote_cents if deliverable == "video" else C.image_quote_cents
 
 
-def eligible_clause(brief: Brief, minimum_followers: int, now):
-    """The eligibility rules (creators.eligibility) that SQL can check, for this brief."""
+def _ratio_clause(needed: int):
+    """REGULAR_NOTES_PER_COMMERCIAL in SQL (creators.eligibility counts the same notes)."""
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import aliased
+
+    try:
+        from marketplace.notes.models import Note
+    except ImportError:
+        return None
+    paid = aliased(Note)
+    last_paid = (select(func.max(paid.created_at))
+                 .where(paid.creator_id == C.id, paid.is_paid.is_(True)).scalar_subquery())
+    regular = (select(func.count()).select_from(Note)
+               .where(Note.creator_id == C.id, Note.is_paid.is_(False), Note.is_private.is_(False),
+                      Note.deleted_at.is_(None), or_(last_paid.is_(None), Note.created_at > last_paid))
+               .scalar_subquery())
+    return regular >= needed
+
+
+def eligible_clause(brief: Brief, minimum_followers: int, now, regular_notes_needed: int = 0):
+    """The eligibility rules (creators.eligibility), in SQL, for this brief."""
     # Category overlap first: the most selective test, so most rows stop there. The next five
     # terms repeat the WHERE of ix_creator_profiles_ready_to_match so the planner can use it.
-    return [
+    conditions = [
         C.categories_mask.op("&")(brief.categories_mask) != 0,
         C.accepting_orders.is_(True),
         C.follower_count >= max(minimum_followers, brief.min_followers),
@@ -108,6 +127,11 @@ def eligible_clause(brief: Brief, minimum_followers: int, now):
         or_(C.suspended_until.is_(None), C.suspended_until <= now),
         quote_column(brief.deliverable).is_not(None),
     ]
+    if regular_notes_needed > 0:  # off by default; a correlated count per creator when on
+        ratio = _ratio_clause(regular_notes_needed)
+        if ratio is not None:
+            conditions.append(ratio)
+    return conditions
 
 
 class Speaker:

@@ -82,7 +82,9 @@ def clean_filters(filters: Filters) -> Filters:
 
 
 def _creator_conditions(brief: Brief, filters: Filters) -> list:
-    conditions = scoring.eligible_clause(brief, current_app.config["MIN_FOLLOWERS"], clock.now())
+    config = current_app.config
+    conditions = scoring.eligible_clause(brief, config["MIN_FOLLOWERS"], clock.now(),
+                                         config["REGULAR_NOTES_PER_COMMERCIAL"])
     quote = scoring.quote_column(brief.deliverable)
     if filters.category:
         bit = taxonomy.mask_from_categories([filters.category])
@@ -173,7 +175,9 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
 def naive_creators_for_brief(brief: Brief, limit: int = 50) -> list[tuple[float, C]]:
     """The baseline the benchmark compares against: every eligible creator loaded into
     Python (the same eligibility filter in SQL), each explained and scored there, then sorted."""
-    conditions = scoring.eligible_clause(brief, current_app.config["MIN_FOLLOWERS"], clock.now())
+    config = current_app.config
+    conditions = scoring.eligible_clause(brief, config["MIN_FOLLOWERS"], clock.now(),
+                                         config["REGULAR_NOTES_PER_COMMERCIAL"])
     speaker = scoring.Speaker()
     scored = [(scoring.total(scoring.explain(profile, brief, speaker)), profile)
               for profile in db.session.scalars(select(C).where(*conditions))]

@@ -167,3 +167,23 @@ def test_the_matches_page_does_not_query_per_creator(client, login_as, brief):
         event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200 and "@many_0" in response.get_data(as_text=True)
     assert len(statements) <= 8, statements
+
+
+def test_the_ratio_rule_applies_to_rankings_when_switched_on(app, brief, frozen_clock):
+    from datetime import timedelta
+
+    from tests.factories import make_note
+
+    ready = make_eligible_creator(handle="ready")
+    due = make_eligible_creator(handle="due")
+    make_note(due, title="Sponsored", is_paid=True)
+    frozen_clock.advance(timedelta(hours=1))
+    make_note(ready, title="Sponsored", is_paid=True)
+    frozen_clock.advance(timedelta(hours=1))
+    make_note(ready, title="Regular")
+    app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 1
+    try:
+        assert [m.subject.handle for m in creators_for_brief(brief).matches] == ["ready"]
+    finally:
+        app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 0
+    assert len(creators_for_brief(brief).matches) == 2

@@ -90,3 +90,25 @@ def test_dashboard_tells_the_creator_what_to_do(client, login_as, frozen_clock):
 def test_dashboard_says_yes_when_eligible(client, login_as):
     login_as(make_eligible_creator().user)
     assert "you meet every rule" in client.get("/creator").get_data(as_text=True)
+
+
+def test_ratio_rule_counts_real_notes(app, frozen_clock):
+    from tests.factories import make_note
+
+    profile = make_eligible_creator()
+    app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 2
+    try:
+        make_note(profile, title="Regular before")
+        frozen_clock.advance(timedelta(hours=1))
+        make_note(profile, title="Sponsored", is_paid=True)
+        frozen_clock.advance(timedelta(hours=1))
+        make_note(profile, title="Regular after")
+        [failure] = eligibility.check(profile).failures
+        assert failure.rule == "ratio" and "you have 1" in failure.reason
+        frozen_clock.advance(timedelta(hours=1))
+        make_note(profile, title="Private one", is_private=True)
+        assert eligibility.check(profile).rules() == ["ratio"]
+        make_note(profile, title="Regular again")
+        assert eligibility.check(profile).ok
+    finally:
+        app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 0
