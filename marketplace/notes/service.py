@@ -62,11 +62,13 @@ def creator_of(user: User) -> CreatorProfile:
 
 
 def note_for_viewer(note_id: int, viewer) -> Note:
-    """A note this viewer may read, or 404: deleted notes and others' private notes 404."""
+    """A note this viewer may read, or 404: deleted notes, others' private notes and a
+    banned creator's notes 404 (staff still see the last two)."""
     note = db.session.get(Note, note_id)
     if note is None or note.is_deleted:
         abort(404)
-    if note.is_private and not _owns(viewer, note) and not getattr(viewer, "is_staff", False):
+    hidden = note.is_private or note.creator.is_banned
+    if hidden and not _owns(viewer, note) and not getattr(viewer, "is_staff", False):
         abort(404)
     return note
 

@@ -211,3 +211,16 @@ def test_creator_notes_partial_for_the_profile_page(app):
     with app.test_request_context():
         html = render_template_string('{% include "notes/_creator_notes.html" %}', profile=creator)
     assert "Shown on the profile" in html and "Kept private" not in html
+
+
+def test_banned_creators_notes_are_hidden_from_the_public(client, login_as):
+    from marketplace import clock
+
+    creator = make_creator(handle="banned_one")
+    note = make_note(creator)
+    creator.banned_at = clock.now()
+    db.session.commit()
+    assert client.get(f"/notes/{note.id}").status_code == 404
+    assert client.get("/@banned_one/notes").status_code == 404
+    login_as("staff")
+    assert client.get(f"/notes/{note.id}").status_code == 200
