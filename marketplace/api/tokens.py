@@ -85,6 +85,14 @@ def list_tokens() -> list[ApiToken]:
                                                              ApiToken.created_at.desc())))
 
 
+def token_history(limit: int = 50) -> list:
+    """Staff actions on any token (created, revoked), newest first, for the tokens page."""
+    from marketplace.staff.models import StaffAction
+
+    return list(db.session.scalars(select(StaffAction).where(StaffAction.subject_type == "api_token")
+                                   .order_by(StaffAction.at.desc(), StaffAction.id.desc()).limit(limit)))
+
+
 def authenticate(header: str | None) -> ApiToken | None:
     """The active token a ``Authorization: Bearer ...`` header names, or None."""
     scheme, _sep, value = (header or "").partition(" ")

@@ -127,7 +127,8 @@ def api_tokens():
             db.session.commit()
             form = TokenForm(formdata=None)
     response = render_template("staff/api_tokens.html", form=form, tokens=tokens.list_tokens(),
-                               shown_once=shown_once, revoke_form=ReasonForm())
+                               shown_once=shown_once, revoke_form=ReasonForm(),
+                               history=tokens.token_history())
     # The plain token is on this page only; keep it out of any cache.
     return response, (422 if form.errors else 200), {"Cache-Control": "no-store"}
 

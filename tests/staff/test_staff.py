@@ -86,6 +86,7 @@ def test_api_token_is_shown_once_and_can_be_revoked(client, login_as):
     client.post(f"/staff/api-tokens/{token.id}/revoke", data={"reason": "rotated"})
     assert db.session.get(ApiToken, token.id).revoked_at is not None
     assert db.session.scalar(db.select(StaffAction).where(StaffAction.action == "api_token.revoke")).reason == "rotated"
+    assert "rotated" in client.get("/staff/api-tokens").get_data(as_text=True)
 
 
 def test_staff_confirm_payout_readiness_by_hand(client, login_as):
