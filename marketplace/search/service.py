@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
@@ -61,9 +62,15 @@ def search(query: str, *, tag: str | None = None, sponsored: str = "", page: int
         return results
     filters = Filters(tag=(tag or "").strip().lower() or None,
                       sponsored={"only": True, "hide": False}.get(sponsored))
-    with db.engine.connect() as conn:
-        ranked = current_backend(conn).candidates(conn, groups, filters,
-                                                  current_app.config["SEARCH_RANK_WINDOW"])
+    try:
+        with db.engine.connect() as conn:
+            ranked = current_backend(conn).candidates(conn, groups, filters,
+                                                      current_app.config["SEARCH_RANK_WINDOW"])
+    except DBAPIError:
+        # e.g. a database migrated without the full-text objects: say so instead of a 500.
+        current_app.logger.exception("search failed; is the index built? `flask search rebuild`")
+        results.notice = _("Search is not available right now. Please try again later.")
+        return results
     # Relevance first (rounded so near-equal scores count as equal), then newest first.
     ranked.sort(key=lambda item: (-round(item[1], 4), -item[0]))
     results.total = len(ranked)

@@ -41,3 +41,12 @@ def test_long_and_empty_queries_explain_themselves(client):
     assert "only its first 200 characters" in page
     page = client.get("/search", query_string={"q": "😀 !!"}).get_data(as_text=True)
     assert "this query has none we can look for" in page
+
+
+def test_odd_parameters_are_ignored(client):
+    make_note(body="面膜 review")
+    for params in ({"q": "面膜", "page": "-3"}, {"q": "面膜", "page": "999999999999"},
+                   {"q": "面膜", "page": "x"}, {"q": "面膜", "sponsored": "'; --"},
+                   {"q": "面膜", "tag": '"><script>'}):
+        assert client.get("/search", query_string=params).status_code == 200
+        assert client.get("/api/v1/search", query_string=params).status_code == 200
