@@ -70,8 +70,17 @@ def ensure_schema(conn) -> None:
             conn.exec_driver_sql(statement)
 
 
-def alembic_include_name(name, type_, parent_names) -> bool:
-    """For ``context.configure(include_name=...)`` in migrations/env.py: the FTS5 table and
-    its shadow tables (search_fts_data, _idx, _docsize, _config) are made by raw DDL, so
-    autogenerate and ``flask db check`` must not see them as tables to drop."""
-    return not (type_ == "table" and name is not None and name.startswith("search_fts"))
+
+def alembic_include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """For ``context.configure(include_object=...)`` in migrations/env.py.
+
+    - The FTS5 table and its shadow tables (search_fts, search_fts_data, _idx, _docsize,
+      _config) are made by raw DDL (:data:`SQLITE_DDL`); autogenerate must not drop them.
+    - The GIN index exists on PostgreSQL only; the migration creates it by hand for that
+      dialect, so autogenerate must not add it (or miss it) on SQLite.
+    """
+    if type_ == "table" and name is not None and name.startswith("search_fts"):
+        return False
+    if type_ == "index" and name == "ix_search_documents_vector":
+        return False
+    return True
