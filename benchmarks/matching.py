@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from config import Config  # noqa: E402
 from marketplace import clock, create_app  # noqa: E402
