@@ -72,13 +72,14 @@ run: demo
 # Every phase runs even when an earlier one fails, so one run shows every problem; the
 # summary at the end lists each phase's result and time, and any failure fails the build.
 test: venv
-	@export PHASE_SUMMARY=$$(mktemp); trap 'rm -f "$$PHASE_SUMMARY"' EXIT; rc=0; \
+	@export PHASE_SUMMARY=$$(mktemp); trap 'rm -f "$$PHASE_SUMMARY" "$$PHASE_SUMMARY.out"' EXIT; rc=0; \
 	scripts/phase.sh "migration check (SQLite)" $(MAKE) --no-print-directory test-migrations || rc=1; \
 	scripts/phase.sh "test suite (SQLite)" $(MAKE) --no-print-directory test-sqlite || rc=1; \
 	scripts/phase.sh "migration check + test suite (PostgreSQL)" $(MAKE) --no-print-directory test-postgres || rc=1; \
 	scripts/phase.sh "browser tests (Chromium)" $(MAKE) --no-print-directory test-e2e || rc=1; \
 	echo; echo "make test summary:"; cat "$$PHASE_SUMMARY"; \
 	if [ $$rc -eq 0 ]; then echo "make test: every phase passed."; else echo "make test: FAILED" >&2; fi; \
+	scripts/test-totals.sh "$$PHASE_SUMMARY.out"; \
 	exit $$rc
 
 # On a throwaway SQLite file unless DATABASE_URL is set (test-postgres sets it).
