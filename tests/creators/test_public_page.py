@@ -1,0 +1,21 @@
+"""The public creator page shows the creator's notes, with sponsor labels, to anyone."""
+from tests.factories import make_brand, make_creator, make_filing, make_note
+
+
+def test_public_page_lists_the_creators_notes_with_sponsor_labels(client):
+    creator = make_creator(handle="linxiaoyu")
+    make_note(creator, title="Autumn skincare routine")
+    paid = make_note(creator, title="My sunscreen pick", is_paid=True)
+    make_filing(paid, make_brand(company_name="GlowLab"))
+    make_note(creator, title="Private draft thoughts", is_private=True)
+
+    page = client.get("/c/linxiaoyu").get_data(as_text=True)
+    assert "Autumn skincare routine" in page
+    assert "My sunscreen pick" in page and "GlowLab" in page
+    assert "Private draft thoughts" not in page
+
+
+def test_other_creators_notes_are_not_on_the_page(client):
+    make_creator(handle="alice")
+    make_note(make_creator(handle="bob"), title="Hiking log by Bob")
+    assert "Hiking log by Bob" not in client.get("/c/alice").get_data(as_text=True)
