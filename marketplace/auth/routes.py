@@ -8,7 +8,7 @@ from marketplace.auth import bp, service
 from marketplace.auth.forms import ChangePasswordForm, LoginForm, PostOnlyForm, SignupForm
 from marketplace.errors import DomainError
 from marketplace.extensions import db
-from marketplace.web import safe_next, show_error
+from marketplace.web import perform, safe_next, show_error
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -17,19 +17,11 @@ def signup():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = SignupForm(role=request.args.get("role", "creator"))
-    if form.validate_on_submit():
-        try:
-            user = service.sign_up(
-                form.email.data, form.password.data, form.display_name.data, form.role.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome to Pappus, %(name)s.", name=user.display_name), "success")
-            return redirect(url_for("main.dashboard"))
+    if form.validate_on_submit() and (outcome := perform(lambda: service.sign_up(
+            form.email.data, form.password.data, form.display_name.data, form.role.data), form)):
+        login_user(outcome.value)
+        flash(_("Welcome to Pappus, %(name)s.", name=outcome.value.display_name), "success")
+        return redirect(url_for("main.dashboard"))
     return render_template("auth/signup.html", form=form), (422 if form.errors else 200)
 
 
@@ -73,15 +65,9 @@ def logout():
 @audience(SIGNED_IN)
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            service.change_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            login_user(current_user._get_current_object())  # new nonce: keep this session
-            flash(_("Your password is changed. Other devices are logged out."), "success")
-            return redirect(url_for("main.dashboard"))
+    if form.validate_on_submit() and perform(lambda: service.change_password(
+            current_user, form.current_password.data, form.new_password.data), form):
+        login_user(current_user._get_current_object())  # new nonce: keep this session
+        flash(_("Your password is changed. Other devices are logged out."), "success")
+        return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form), (422 if form.errors else 200)

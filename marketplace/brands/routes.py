@@ -7,9 +7,7 @@ from marketplace.access import audience
 from marketplace.auth.models import Role
 from marketplace.brands import bp, service
 from marketplace.brands.forms import CompanyForm
-from marketplace.errors import DomainError
-from marketplace.extensions import db
-from marketplace.web import show_error
+from marketplace.web import perform
 
 
 @bp.app_context_processor
@@ -22,15 +20,9 @@ def brand_helpers():
 def edit_profile():
     profile = service.profile_for(current_user)
     form = CompanyForm(obj=profile)
-    if form.validate_on_submit():
-        try:
-            service.save_profile(current_user, company_name=form.company_name.data,
-                                 website=form.website.data, industry=form.industry.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your company profile is saved."), "success")
-            return redirect(url_for("brands.edit_profile"))
+    if form.validate_on_submit() and perform(lambda: service.save_profile(
+            current_user, company_name=form.company_name.data, website=form.website.data,
+            industry=form.industry.data), form):
+        flash(_("Your company profile is saved."), "success")
+        return redirect(url_for("brands.edit_profile"))
     return render_template("brands/edit.html", form=form, profile=profile), (422 if form.errors else 200)

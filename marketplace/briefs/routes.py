@@ -12,11 +12,9 @@ from marketplace.briefs import bp, service
 from marketplace.briefs.forms import BriefForm, FilterForm
 from marketplace.creators import eligibility
 from marketplace.creators import service as creators
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.matching import scoring
 from marketplace.matching import service as matching
-from marketplace.web import show_error
+from marketplace.web import perform
 
 
 @bp.app_context_processor
@@ -49,16 +47,10 @@ def create():
         form.min_followers.data = current_app.config["MIN_FOLLOWERS"]
         form.metrics_window_days.data = current_app.config["METRICS_WINDOW_DAYS"]
         form.protection_days.data = current_app.config["PROTECTION_MIN_DAYS"]
-    if form.validate_on_submit():
-        try:
-            brief = service.create_draft(current_user, form.to_input())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Draft saved. Check it, then open it to creators."), "success")
-            return redirect(url_for("briefs.show", brief_id=brief.id))
+    if form.validate_on_submit() and (
+            outcome := perform(lambda: service.create_draft(current_user, form.to_input()), form)):
+        flash(_("Draft saved. Check it, then open it to creators."), "success")
+        return redirect(url_for("briefs.show", brief_id=outcome.value.id))
     return render_template("briefs/form.html", form=form, brief=None, brand=brand), (422 if form.errors else 200)
 
 
@@ -69,30 +61,17 @@ def edit(brief_id: int):
     form = BriefForm()
     if not form.is_submitted():
         form.fill_from(brief)
-    if form.validate_on_submit():
-        try:
-            service.update_draft(current_user, brief, form.to_input())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Draft saved."), "success")
-            return redirect(url_for("briefs.show", brief_id=brief.id))
+    if form.validate_on_submit() and perform(
+            lambda: service.update_draft(current_user, brief, form.to_input()), form):
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("briefs.show", brief_id=brief.id))
     return render_template("briefs/form.html", form=form, brief=brief, brand=brief.brand), (422 if form.errors else 200)
 
 
 def _change_state(brief_id: int, change, done: str):
     brief = service.get_brief(brief_id, current_user, edit=True)
-    if PostOnlyForm().validate_on_submit():
-        try:
-            change(current_user, brief)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-        else:
-            db.session.commit()
-            flash(done, "success")
+    if PostOnlyForm().validate_on_submit() and perform(lambda: change(current_user, brief)):
+        flash(done, "success")
     return redirect(url_for("briefs.show", brief_id=brief.id))
 
 

@@ -7,10 +7,8 @@ from marketplace.access import PUBLIC, audience
 from marketplace.auth.models import Role
 from marketplace.creators import bp, eligibility, service, taxonomy
 from marketplace.creators.forms import AvatarForm, ProfileForm, from_cents, to_cents
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.staff.service import actions_for
-from marketplace.web import show_error
+from marketplace.web import perform
 
 
 @bp.app_context_processor
@@ -41,22 +39,15 @@ def edit_profile():
         form.video_enabled.data = profile.video_quote_cents is not None
         form.video_quote.data = from_cents(profile.video_quote_cents)
         form.accepting_orders.data = profile.accepting_orders
-    if form.validate_on_submit():
-        try:
-            profile = service.save_profile(
-                current_user, handle=form.handle.data, bio=form.bio.data,
-                categories=form.categories.data or [], region=form.region.data,
-                languages=form.languages.data or [], currency=form.currency.data,
-                image_enabled=form.image_enabled.data, image_quote_cents=to_cents(form.image_quote.data),
-                video_enabled=form.video_enabled.data, video_quote_cents=to_cents(form.video_quote.data),
-                accepting_orders=form.accepting_orders.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Your profile is saved."), "success")
-            return redirect(url_for("creators.edit_profile"))
+    if form.validate_on_submit() and perform(lambda: service.save_profile(
+            current_user, handle=form.handle.data, bio=form.bio.data,
+            categories=form.categories.data or [], region=form.region.data,
+            languages=form.languages.data or [], currency=form.currency.data,
+            image_enabled=form.image_enabled.data, image_quote_cents=to_cents(form.image_quote.data),
+            video_enabled=form.video_enabled.data, video_quote_cents=to_cents(form.video_quote.data),
+            accepting_orders=form.accepting_orders.data), form):
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("creators.edit_profile"))
     return render_template("creators/edit.html", form=form, profile=profile,
                            avatar_form=AvatarForm()), (422 if form.errors else 200)
 
@@ -70,13 +61,7 @@ def upload_avatar():
         flash(_("Save your profile first, then add an avatar."), "error")
     elif form.validate_on_submit():
         upload = form.avatar.data
-        try:
-            service.set_avatar(profile, upload.read() if upload else b"")
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-        else:
-            db.session.commit()
+        if perform(lambda: service.set_avatar(profile, upload.read() if upload else b"")):
             flash(_("Your avatar is updated."), "success")
     return redirect(url_for("creators.edit_profile"))
 

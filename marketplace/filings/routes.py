@@ -5,12 +5,10 @@ from flask_login import current_user
 
 from marketplace.access import PUBLIC, audience
 from marketplace.auth.models import Role
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.filings import bp, service
 from marketplace.filings.forms import FileForm, LibraryForm
 from marketplace.notes import service as notes
-from marketplace.web import show_error
+from marketplace.web import perform
 
 
 @bp.route("/filings/<code>")
@@ -39,15 +37,9 @@ def staff_file(note_id):
     note = notes.note_for_viewer(note_id, current_user)
     form = FileForm.for_brands()
     if form.validate_on_submit():
-        try:
-            filing = service.staff_file_note(note, form.brand_id.data, form.order_reference.data,
-                                             current_user, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-        else:
-            db.session.commit()
-            flash(_("The note is filed. Receipt %(code)s.", code=filing.code), "success")
+        if outcome := perform(lambda: service.staff_file_note(
+                note, form.brand_id.data, form.order_reference.data, current_user, form.reason.data)):
+            flash(_("The note is filed. Receipt %(code)s.", code=outcome.value.code), "success")
     else:
         for errors in form.errors.values():
             for error in errors:

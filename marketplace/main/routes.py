@@ -5,12 +5,10 @@ from flask_login import current_user
 from marketplace.access import PUBLIC, SIGNED_IN, audience
 from marketplace.auth import service as accounts
 from marketplace.auth.models import Role
-from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.i18n import LOCALE_COOKIE
 from marketplace.main import bp
 from marketplace.main.forms import LanguageForm
-from marketplace.web import safe_next, show_error
+from marketplace.web import perform, safe_next
 
 
 @bp.route("/")
@@ -51,14 +49,9 @@ def set_language():
     if not form.validate_on_submit():
         abort(400)
     back = safe_next(form.next.data, url_for("main.landing"))
-    if current_user.is_authenticated:
-        try:
-            accounts.set_locale(current_user, form.locale.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-            return redirect(back)
-        db.session.commit()
+    if current_user.is_authenticated and not perform(
+            lambda: accounts.set_locale(current_user, form.locale.data)):
+        return redirect(back)
     response = redirect(back)
     response.set_cookie(LOCALE_COOKIE, form.locale.data, max_age=365 * 24 * 3600,
                         samesite="Lax", httponly=True,

@@ -8,10 +8,9 @@ from marketplace.access import PUBLIC, audience
 from marketplace.auth.forms import PostOnlyForm
 from marketplace.auth.models import Role
 from marketplace.errors import DomainError
-from marketplace.extensions import db
 from marketplace.notes import bp, images, service
 from marketplace.notes.forms import NoteForm, ReasonForm
-from marketplace.web import show_error
+from marketplace.web import perform, show_error
 
 
 @bp.app_context_processor
@@ -57,19 +56,14 @@ def new():
     form = NoteForm()
     status = 200
     if form.validate_on_submit():
-        try:
-            note = service.publish_note(
-                service.creator_of(current_user), form.title.data, form.body.data, form.tags.data,
-                is_paid=form.is_paid.data, is_private=form.is_private.data,
-                uploads=request.files.getlist(form.images.name))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
+        outcome = perform(lambda: service.publish_note(
+            service.creator_of(current_user), form.title.data, form.body.data, form.tags.data,
+            is_paid=form.is_paid.data, is_private=form.is_private.data,
+            uploads=request.files.getlist(form.images.name)), form)
+        if outcome:
             flash(_("Your note is published."), "success")
-            return redirect(url_for("notes.show", note_id=note.id))
+            return redirect(url_for("notes.show", note_id=outcome.value.id))
+        status = 422
     return render_template("notes/form.html", form=form, note=None), (422 if form.errors else status)
 
 
@@ -82,19 +76,14 @@ def edit(note_id):
                           "is_paid": note.is_paid, "is_private": note.is_private})
     form.remove_images.choices = [(image.id, str(i + 1)) for i, image in enumerate(note.images)]
     if form.validate_on_submit():
-        try:
-            service.edit_note(note, form.title.data, form.body.data, form.tags.data,
-                              is_paid=form.is_paid.data, is_private=form.is_private.data,
-                              uploads=request.files.getlist(form.images.name),
-                              remove_image_ids=form.remove_images.data or ())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
+        if perform(lambda: service.edit_note(
+                note, form.title.data, form.body.data, form.tags.data,
+                is_paid=form.is_paid.data, is_private=form.is_private.data,
+                uploads=request.files.getlist(form.images.name),
+                remove_image_ids=form.remove_images.data or ()), form):
             flash(_("Your note is updated."), "success")
             return redirect(url_for("notes.show", note_id=note.id))
+        status = 422
     return render_template("notes/form.html", form=form, note=note), (422 if form.errors else status)
 
 
@@ -104,13 +93,8 @@ def delete(note_id):
     note = service.own_note(note_id, current_user)
     if not PostOnlyForm().validate_on_submit():
         abort(400)
-    try:
-        service.delete_note(note)
-    except DomainError as error:
-        db.session.rollback()
-        show_error(None, error)
+    if not perform(lambda: service.delete_note(note)):
         return redirect(url_for("notes.show", note_id=note.id))
-    db.session.commit()
     flash(_("Your note is deleted."), "success")
     return redirect(url_for("notes.mine"))
 
@@ -151,13 +135,7 @@ def _staff_index_action(note_id, action, done):
     note = service.note_for_viewer(note_id, current_user)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
-            action(note, current_user, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-        else:
-            db.session.commit()
+        if perform(lambda: action(note, current_user, form.reason.data)):
             flash(done, "success")
     else:
         flash(_("Write the reason for this change."), "error")

@@ -16,12 +16,11 @@ from marketplace.brands import service as brands
 from marketplace.brands.models import BrandProfile
 from marketplace.creators import stats
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.staff import bp
 from marketplace.staff.forms import FollowersForm, PayoutReadinessForm, ReasonForm, TokenForm
 from marketplace.staff.service import actions_for
-from marketplace.web import show_error
+from marketplace.web import perform
 
 
 def _load(model, object_id: int):
@@ -31,16 +30,8 @@ def _load(model, object_id: int):
     return found
 
 
-def _run(form, change) -> bool:
-    """Call one service with the form's reason; commit or show the refusal."""
-    try:
-        change()
-    except DomainError as error:
-        db.session.rollback()
-        show_error(None, error)  # the view redirects, so a field error would be lost: flash it
-        return False
-    db.session.commit()
-    return True
+# Staff actions below redirect to the object's page, so `perform` gets no form: a refusal is
+# flashed rather than attached to a field that would not be shown.
 
 
 @bp.route("/brands")
@@ -62,7 +53,7 @@ def brand_detail(brand_id: int):
 def verify_brand(brand_id: int):
     brand = _load(BrandProfile, brand_id)
     form = ReasonForm()
-    if form.validate_on_submit() and _run(form, lambda: brands.verify_brand(current_user, brand, form.reason.data)):
+    if form.validate_on_submit() and perform(lambda: brands.verify_brand(current_user, brand, form.reason.data)):
         flash(_("%(name)s is verified.", name=brand.company_name), "success")
     return redirect(url_for("staff.brand_detail", brand_id=brand.id))
 
@@ -72,7 +63,7 @@ def verify_brand(brand_id: int):
 def unverify_brand(brand_id: int):
     brand = _load(BrandProfile, brand_id)
     form = ReasonForm()
-    if form.validate_on_submit() and _run(form, lambda: brands.unverify_brand(current_user, brand, form.reason.data)):
+    if form.validate_on_submit() and perform(lambda: brands.unverify_brand(current_user, brand, form.reason.data)):
         flash(_("%(name)s is no longer verified.", name=brand.company_name), "success")
     return redirect(url_for("staff.brand_detail", brand_id=brand.id))
 
@@ -94,7 +85,7 @@ def set_followers(creator_id: int):
     form = FollowersForm()
     if not form.validate_on_submit():
         flash(_("Enter a whole number of followers and a reason."), "error")
-    elif _run(form, lambda: stats.set_followers_by_staff(current_user, profile, form.followers.data, form.reason.data)):
+    elif perform(lambda: stats.set_followers_by_staff(current_user, profile, form.followers.data, form.reason.data)):
         flash(_("Follower count for @%(handle)s set to %(n)s.", handle=profile.handle,
                 n="{:,}".format(profile.follower_count)), "success")
     return redirect(url_for("creators.public_page", handle=profile.handle))
@@ -105,7 +96,7 @@ def set_followers(creator_id: int):
 def set_payout_readiness(creator_id: int):
     profile = _load(CreatorProfile, creator_id)
     form = PayoutReadinessForm()
-    if form.validate_on_submit() and _run(form, lambda: stats.set_payout_readiness_by_staff(
+    if form.validate_on_submit() and perform(lambda: stats.set_payout_readiness_by_staff(
             current_user, profile, payouts_ready=form.payouts_ready.data,
             identity_confirmed=form.identity_confirmed.data, reason=form.reason.data)):
         flash(_("Payout readiness for @%(handle)s is saved.", handle=profile.handle), "success")
@@ -117,15 +108,10 @@ def set_payout_readiness(creator_id: int):
 def api_tokens():
     form = TokenForm()
     shown_once = None
-    if form.validate_on_submit():
-        try:
-            token, shown_once = tokens.create_token(form.name.data, created_by=current_user)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
-            form = TokenForm(formdata=None)
+    if form.validate_on_submit() and (
+            outcome := perform(lambda: tokens.create_token(form.name.data, created_by=current_user), form)):
+        _token, shown_once = outcome.value
+        form = TokenForm(formdata=None)
     response = render_template("staff/api_tokens.html", form=form, tokens=tokens.list_tokens(),
                                shown_once=shown_once, revoke_form=ReasonForm(),
                                history=tokens.token_history())
@@ -138,7 +124,7 @@ def api_tokens():
 def revoke_api_token(token_id: int):
     token = _load(tokens.ApiToken, token_id)
     form = ReasonForm()
-    if form.validate_on_submit() and _run(form, lambda: tokens.revoke_token(token, current_user, form.reason.data)):
+    if form.validate_on_submit() and perform(lambda: tokens.revoke_token(token, current_user, form.reason.data)):
         flash(_("Token %(name)s is revoked; clients using it now get 401.", name=token.name), "success")
     return redirect(url_for("staff.api_tokens"))
 
