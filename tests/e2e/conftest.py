@@ -54,10 +54,9 @@ def _clean_state():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of the app served on 127.0.0.1:<free port> for the whole session."""
-    from werkzeug.serving import make_server
-
+def live_app(tmp_path_factory):
+    """The app the live server serves, on its own SQLite file. Tests seed data with
+    ``with live_app.app_context():`` and the app's own services."""
     from config import TestingConfig
     from marketplace import create_app
     from marketplace.extensions import db
@@ -73,8 +72,17 @@ def live_server(tmp_path_factory):
     app = create_app(BrowserTestingConfig)
     with app.app_context():
         db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Base URL of the app served on 127.0.0.1:<free port> for the whole session."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
     try:
@@ -82,8 +90,6 @@ def live_server(tmp_path_factory):
     finally:
         server.shutdown()
         thread.join(timeout=10)
-        with app.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -14,25 +14,20 @@ PAYLOAD = ('<script>window.__xss = "script"</script>'
 
 
 @pytest.fixture
-def creator_login(live_server, tmp_path_factory):
+def creator_login(live_app):
     """A creator with a profile, written into the live server's database through the app's
     own services (profiles are another area's pages; this test is about notes)."""
-    from config import TestingConfig
-    from marketplace import create_app
     from marketplace.auth import service as accounts
     from marketplace.auth.models import Role
     from marketplace.creators.models import CreatorProfile
     from marketplace.extensions import db
 
-    (db_file,) = tmp_path_factory.getbasetemp().glob("e2e-db[0-9]*/pappus-e2e.db")
-    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{db_file}")
     email = "xss-creator@example.com"
-    with app.app_context():
+    with live_app.app_context():
         if accounts.find_user_by_email(email) is None:
             user = accounts.create_user(email, PASSWORD, "Mallory", Role.CREATOR)
             db.session.add(CreatorProfile(user_id=user.id, handle="mallory"))
             db.session.commit()
-        db.engine.dispose()
     return email
 
 
