@@ -17,7 +17,7 @@ def load() -> None:
     db.session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for account in accounts:
-        click.echo(f"  {account.role:<8} {account.email:<30} {account.display_name}")
+        click.echo(f"  {account.role:<8} {account.email:<32} {account.display_name}")
 
 
 @click.command("config-table")
