@@ -2,6 +2,10 @@
 under random names in the upload folder, served back by name.
 
 Only raster formats are accepted. SVG in particular is refused: it can carry script.
+
+Files follow the database transaction that records them: a file written for a change that
+is rolled back is removed, and a file whose image row is removed is deleted only once that
+removal is committed (so a failed edit never loses an image).
 """
 from __future__ import annotations
 
@@ -12,8 +16,14 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from marketplace.errors import Invalid
+from marketplace.extensions import db
+
+_WRITTEN = "pappus.images.written"  # session.info keys: absolute paths
+_DISCARDED = "pappus.images.discarded"
 
 # Leading bytes of each accepted format -> (content type, extension).
 _SIGNATURES = [
@@ -72,6 +82,34 @@ def store(image: CheckedImage) -> str:
     folder = upload_folder()
     os.makedirs(folder, exist_ok=True)
     name = secrets.token_hex(16) + image.extension
-    with open(os.path.join(folder, name), "xb") as handle:
+    path = os.path.join(folder, name)
+    with open(path, "xb") as handle:
         handle.write(image.data)
+    db.session.info.setdefault(_WRITTEN, []).append(path)
     return name
+
+
+def discard(name: str) -> None:
+    """Delete this stored image's file once the current transaction commits."""
+    db.session.info.setdefault(_DISCARDED, []).append(os.path.join(upload_folder(), name))
+
+
+def _remove_files(paths) -> None:
+    for path in paths:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
+
+
+@event.listens_for(Session, "after_commit")
+def _files_follow_commit(session):
+    session.info.pop(_WRITTEN, None)
+    _remove_files(session.info.pop(_DISCARDED, ()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _files_follow_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop(_DISCARDED, None)
+        _remove_files(session.info.pop(_WRITTEN, ()))

@@ -104,7 +104,12 @@ def delete(note_id):
 def image(name):
     if not images.STORED_NAME.match(name):
         abort(404)
-    return send_from_directory(images.upload_folder(), name, max_age=86400)
+    service.image_for_viewer(name, current_user)
+    # private: a shared cache must not keep serving an image after its note is deleted.
+    response = send_from_directory(images.upload_folder(), name, max_age=3600)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 @bp.route("/staff/notes/<int:note_id>")

@@ -73,6 +73,16 @@ def note_for_viewer(note_id: int, viewer) -> Note:
     return note
 
 
+def image_for_viewer(name: str, viewer) -> NoteImage:
+    """A stored image whose note this viewer may read, or 404: an image is never more
+    public than its note (a deleted or private note's images are not served)."""
+    image = db.session.scalar(select(NoteImage).where(NoteImage.filename == name))
+    if image is None:
+        abort(404)
+    note_for_viewer(image.note_id, viewer)
+    return image
+
+
 def own_note(note_id: int, user: User) -> Note:
     """The creator's own live note, or 404 (another creator's note is not acknowledged)."""
     note = db.session.get(Note, note_id)
@@ -179,6 +189,9 @@ def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: boo
     note.is_paid, note.is_private = bool(is_paid), bool(is_private)
     _set_tags(note, parse_tags(tags))
     removing = {int(i) for i in remove_image_ids}
+    for image in note.images:
+        if image.id in removing:
+            images.discard(image.filename)
     note.images = [image for image in note.images if image.id not in removing]
     for position, image in enumerate(note.images):
         image.position = position
