@@ -78,6 +78,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "LOGIN_MAX_FAILURES": (5, "Failed log-ins per account or address before a pause"),
     "LOGIN_WINDOW_SECONDS": (60, "Window in which failed log-ins are counted"),
     "PASSWORD_MIN_LENGTH": (10, "Shortest password accepted at sign-up"),
+    "TRUSTED_PROXIES": (0, "Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust"),
 }
 
 

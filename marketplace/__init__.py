@@ -25,6 +25,14 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     app.config.from_object(config_class)
     app.config.update(overrides)
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx or a load balancer, the client's address (which log-in throttling
+        # counts) and scheme arrive in X-Forwarded-* headers; trust only that many hops.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     _bind_extensions(app)
     _register_blueprints(app)
 

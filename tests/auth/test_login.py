@@ -110,3 +110,25 @@ def test_change_password_works_and_logs_out_other_devices(app, client, login_as)
     client.post("/logout")
     assert _login(client, "lin@example.com", "brand-new-secret").status_code == 200
     assert db.session.get(User, user.id).password_hash.startswith("scrypt")
+
+
+def test_behind_a_trusted_proxy_throttling_counts_the_forwarded_address(tmp_path):
+    from config import TestingConfig
+    from marketplace import create_app
+    from marketplace.extensions import db as database
+
+    app = create_app(TestingConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/proxy.db",
+                     WTF_CSRF_ENABLED=False, TRUSTED_PROXIES=1)
+    with app.app_context():
+        database.create_all()
+        client = app.test_client()
+        for n in range(5):
+            client.post("/login", data={"email": f"guess{n}@example.com", "password": "wrong-password"},
+                        headers={"X-Forwarded-For": "203.0.113.5"})
+        blocked = client.post("/login", data={"email": "x@example.com", "password": "wrong-password"},
+                              headers={"X-Forwarded-For": "203.0.113.5"})
+        other = client.post("/login", data={"email": "x@example.com", "password": "wrong-password"},
+                            headers={"X-Forwarded-For": "198.51.100.7"})
+        database.engine.dispose()
+    assert blocked.status_code == 429
+    assert other.status_code == 401
