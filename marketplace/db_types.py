@@ -1,4 +1,4 @@
-"""Column types shared by every area's models."""
+"""Column types and small model helpers shared by every area's models."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -31,3 +31,19 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+class CategoryMask:
+    """For models that store taxonomy categories as a bit mask in ``categories_mask``
+    (creators and briefs): one bit per category, so overlap is a single ``&`` in SQL."""
+
+    @property
+    def categories(self) -> list[str]:
+        from marketplace.creators.taxonomy import categories_from_mask  # reads app config
+
+        return categories_from_mask(self.categories_mask)
+
+
+def split_codes(value: str | None) -> list[str]:
+    """A comma-separated list of codes as stored in one column (regions, languages)."""
+    return [code for code in (value or "").split(",") if code]

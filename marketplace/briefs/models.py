@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
 from marketplace.brands.models import BrandProfile
-from marketplace.db_types import UTCDateTime
+from marketplace.db_types import CategoryMask, UTCDateTime, split_codes
 from marketplace.extensions import db
 
 
@@ -19,7 +19,7 @@ class BriefState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Brief(db.Model):
+class Brief(CategoryMask, db.Model):
     __tablename__ = "briefs"
     __table_args__ = (
         CheckConstraint("state IN ('draft', 'open', 'closed')", name="state_known"),
@@ -65,14 +65,8 @@ class Brief(db.Model):
     brand: Mapped[BrandProfile] = relationship(lazy="joined")
 
     @property
-    def categories(self) -> list[str]:
-        from marketplace.creators.taxonomy import categories_from_mask
-
-        return categories_from_mask(self.categories_mask)
-
-    @property
     def region_list(self) -> list[str]:
-        return [code for code in (self.regions or "").split(",") if code]
+        return split_codes(self.regions)
 
     @property
     def must_include_list(self) -> list[str]:

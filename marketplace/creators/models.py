@@ -13,11 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
 from marketplace.auth.models import User
-from marketplace.db_types import UTCDateTime
+from marketplace.db_types import CategoryMask, UTCDateTime, split_codes
 from marketplace.extensions import db
 
 
-class CreatorProfile(db.Model):
+class CreatorProfile(CategoryMask, db.Model):
     __tablename__ = "creator_profiles"
     __table_args__ = (
         CheckConstraint("follower_count >= 0", name="followers_not_negative"),
@@ -87,14 +87,8 @@ class CreatorProfile(db.Model):
         return self.suspended_until is not None and self.suspended_until > (at or clock.now())
 
     @property
-    def categories(self) -> list[str]:
-        from marketplace.creators.taxonomy import categories_from_mask
-
-        return categories_from_mask(self.categories_mask)
-
-    @property
     def language_list(self) -> list[str]:
-        return [code for code in (self.languages or "").split(",") if code]
+        return split_codes(self.languages)
 
     def quote_for(self, deliverable: str) -> int | None:
         return self.image_quote_cents if deliverable == "image" else self.video_quote_cents
