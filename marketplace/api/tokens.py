@@ -65,7 +65,8 @@ def create_token(name: str, created_by: User | None = None) -> tuple[ApiToken, s
     if created_by is not None:
         from marketplace.staff.service import record
 
-        record(created_by, "api_token.create", "api_token", token.id, _("Created token %(name)s", name=name))
+        # The log keeps one language, whoever reads it later: no translation here.
+        record(created_by, "api_token.create", "api_token", token.id, f"Created token {name}")
     return token, f"pappus_{token.id}_{secret}"
 
 

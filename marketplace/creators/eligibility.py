@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import current_app
-from flask_babel import format_date, format_datetime, gettext as _
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace import clock
+from marketplace.creators.formatting import as_of_day, as_of_moment
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import NotAllowed
 from marketplace.extensions import db
@@ -66,7 +67,7 @@ def _followers_failure(profile: CreatorProfile, needed: int, rule: str, whose: s
         source = _("staff recorded") if profile.followers_source == "staff" else _("the feed reports")
         reported = _("%(source)s %(n)s as of %(date)s", source=source,
                      n="{:,}".format(profile.follower_count),
-                     date=format_date(profile.followers_as_of, "d MMM yyyy"))
+                     date=as_of_day(profile.followers_as_of))
     if whose == "brief":
         reason = _("This brief needs %(needed)s followers; %(reported)s.", needed="{:,}".format(needed),
                    reported=reported)
@@ -96,7 +97,7 @@ def check(profile: CreatorProfile | None, brief=None) -> Eligibility:
     elif profile.is_suspended(now):
         fail(Failure("suspended",
                      _("Your account is suspended until %(when)s.",
-                       when=format_datetime(profile.suspended_until, "d MMM yyyy HH:mm")),
+                       when=as_of_moment(profile.suspended_until)),
                      _("You can take orders again after that time.")))
     minimum = config["MIN_FOLLOWERS"]
     if profile.follower_count < minimum or profile.followers_as_of is None:

@@ -2,6 +2,7 @@
 calls :func:`record` in the same transaction as the change."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import clock
@@ -15,10 +16,10 @@ def record(actor: User, action: str, subject_type: str, subject_id: int, reason:
            **details) -> StaffAction:
     """Write who did what to which object, and why. Refuses non-staff and empty reasons."""
     if not actor.is_staff:
-        raise NotAllowed("Only staff can do this.")
+        raise NotAllowed(_("Only staff can do this."))
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Write the reason for this change; it is kept in the audit log.", field="reason")
+        raise Invalid(_("Write the reason for this change; it is kept in the audit log."), field="reason")
     entry = StaffAction(actor_id=actor.id, action=action, subject_type=subject_type,
                         subject_id=subject_id, reason=reason, details=details, at=clock.now())
     db.session.add(entry)

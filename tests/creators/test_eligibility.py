@@ -112,3 +112,11 @@ def test_ratio_rule_counts_real_notes(app, frozen_clock):
         assert eligibility.check(profile).ok
     finally:
         app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 0
+
+
+def test_dashboard_reason_reads_naturally_in_chinese(client, login_as, frozen_clock):
+    profile = make_eligible_creator(follower_count=640)
+    login_as(profile.user)
+    page = client.get("/creator", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "2026年5月3日" in page and "640" in page
+    assert "3 5月 2026" not in page
