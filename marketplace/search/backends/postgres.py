@@ -8,10 +8,10 @@ does not make the database score every note that contains it.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 
 from marketplace.search.analyzer import QueryGroup
-from marketplace.search.backends import Filters, IndexDocument
+from marketplace.search.backends import DocumentTable, Filters, IndexDocument
 
 _MAX_POSITION = 16383  # PostgreSQL's limit for a lexeme position
 
@@ -44,7 +44,7 @@ def query_literal(groups: list[QueryGroup]) -> str:
     return " & ".join(parts)
 
 
-class PostgresBackend:
+class PostgresBackend(DocumentTable):
     name = "postgresql"
 
     def write(self, conn, documents: list[IndexDocument]) -> None:
@@ -59,22 +59,12 @@ class PostgresBackend:
              for d in documents],
         )
 
-    def remove(self, conn, note_ids: list[int]) -> None:
-        if note_ids:
-            conn.execute(text("DELETE FROM search_documents WHERE note_id IN :ids")
-                         .bindparams(bindparam("ids", expanding=True)), {"ids": list(note_ids)})
-
     def candidates(self, conn, groups, filters: Filters, cap: int) -> list[tuple[int, float]]:
         if not groups:
             return []
-        where, params = ["d.vector @@ CAST(:q AS tsquery)"], {"q": query_literal(groups), "cap": cap}
-        if filters.sponsored is not None:
-            where.append("d.sponsored = :sponsored")
-            params["sponsored"] = filters.sponsored
-        if filters.tag:
-            where.append("EXISTS (SELECT 1 FROM note_tags AS t "
-                         "WHERE t.note_id = d.note_id AND t.tag = :tag)")
-            params["tag"] = filters.tag
+        params = {"q": query_literal(groups), "cap": cap}
+        where = ["d.vector @@ CAST(:q AS tsquery)",
+                 *self.filter_clauses(filters, "d.note_id", "d.sponsored", params)]
         rows = conn.execute(text(
             "WITH c AS (SELECT d.note_id, d.vector FROM search_documents AS d "
             f"WHERE {' AND '.join(where)} ORDER BY d.note_id DESC LIMIT :cap) "

@@ -8,10 +8,10 @@ for common ones it is relevance among the most recent ``cap`` matches.
 """
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 
 from marketplace.search.analyzer import QueryGroup
-from marketplace.search.backends import Filters, IndexDocument
+from marketplace.search.backends import DocumentTable, Filters, IndexDocument
 
 # bm25 column weights: a hit in the title counts four times one in the body.
 _WEIGHTS = "4.0, 1.0, 0.5"
@@ -32,7 +32,7 @@ def match_expression(groups: list[QueryGroup]) -> str:
     return " AND ".join(parts)
 
 
-class SqliteBackend:
+class SqliteBackend(DocumentTable):
     name = "sqlite"
 
     def write(self, conn, documents: list[IndexDocument]) -> None:
@@ -52,24 +52,14 @@ class SqliteBackend:
                 "title_terms": " ".join(d.title.terms), "body_terms": " ".join(d.body.terms),
                 "chars": " ".join(chars)}
 
-    def remove(self, conn, note_ids: list[int]) -> None:
-        if note_ids:
-            conn.execute(text("DELETE FROM search_documents WHERE note_id IN :ids")
-                         .bindparams(bindparam("ids", expanding=True)), {"ids": list(note_ids)})
-
     def candidates(self, conn, groups, filters: Filters, cap: int) -> list[tuple[int, float]]:
         if not groups:
             return []
-        where, params = ["search_fts MATCH :m"], {"m": match_expression(groups), "cap": cap}
-        join = ""
-        if filters.sponsored is not None:
-            join = " JOIN search_documents AS d ON d.note_id = search_fts.rowid"
-            where.append("d.sponsored = :sponsored")
-            params["sponsored"] = filters.sponsored
-        if filters.tag:
-            where.append("EXISTS (SELECT 1 FROM note_tags AS t "
-                         "WHERE t.note_id = search_fts.rowid AND t.tag = :tag)")
-            params["tag"] = filters.tag
+        params = {"m": match_expression(groups), "cap": cap}
+        where = ["search_fts MATCH :m",
+                 *self.filter_clauses(filters, "search_fts.rowid", "d.sponsored", params)]
+        # The sponsored flag lives on search_documents: join it only when that filter is on.
+        join = " JOIN search_documents AS d ON d.note_id = search_fts.rowid" if "sponsored" in params else ""
         ids = [row[0] for row in conn.execute(text(
             f"SELECT search_fts.rowid FROM search_fts{join} WHERE {' AND '.join(where)} "
             "ORDER BY search_fts.rowid DESC LIMIT :cap"), params)]
