@@ -36,6 +36,15 @@ def find_by_handle(handle: str) -> CreatorProfile | None:
     return db.session.scalar(select(CreatorProfile).where(CreatorProfile.handle == (handle or "").lower()))
 
 
+def creators_for_staff(search: str = "", limit: int = 100) -> list[CreatorProfile]:
+    """Newest creators first, optionally those whose handle contains ``search`` ("@" optional)."""
+    search = (search or "").strip().lstrip("@").lower()
+    statement = select(CreatorProfile).order_by(CreatorProfile.created_at.desc()).limit(limit)
+    if search:
+        statement = statement.where(CreatorProfile.handle.contains(search, autoescape=True))
+    return list(db.session.scalars(statement))
+
+
 def _clean_handle(raw: str, profile: CreatorProfile | None) -> str:
     handle = (raw or "").strip().lstrip("@").lower()
     if not HANDLE_RE.match(handle):

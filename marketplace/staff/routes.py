@@ -6,7 +6,6 @@ same transaction; each object's page shows that log.
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from marketplace.access import audience
 from marketplace.api import tokens
@@ -14,7 +13,7 @@ from marketplace.auth.forms import PostOnlyForm
 from marketplace.auth.models import Role
 from marketplace.brands import service as brands
 from marketplace.brands.models import BrandProfile
-from marketplace.creators import stats
+from marketplace.creators import service as creators, stats
 from marketplace.creators.models import CreatorProfile
 from marketplace.extensions import db
 from marketplace.staff import bp
@@ -71,11 +70,8 @@ def unverify_brand(brand_id: int):
 @bp.route("/creators")
 @audience(Role.STAFF)
 def creator_list():
-    query = (request.args.get("q") or "").strip().lstrip("@").lower()
-    statement = select(CreatorProfile).order_by(CreatorProfile.created_at.desc()).limit(100)
-    if query:
-        statement = statement.where(CreatorProfile.handle.contains(query, autoescape=True))
-    return render_template("staff/creators.html", creators=list(db.session.scalars(statement)), q=query)
+    query = (request.args.get("q") or "").strip()
+    return render_template("staff/creators.html", creators=creators.creators_for_staff(query), q=query)
 
 
 @bp.route("/creators/<int:creator_id>/followers", methods=["POST"])
