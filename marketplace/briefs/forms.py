@@ -11,7 +11,8 @@ from wtforms.validators import Length, Optional
 
 from marketplace.briefs.service import BriefInput
 from marketplace.creators import taxonomy
-from marketplace.creators.forms import MultiCheckboxField, from_cents, to_cents
+from marketplace.creators.forms import MultiCheckboxField
+from marketplace.money import from_cents, to_cents
 from marketplace.matching.service import BRIEF_SORTS, CREATOR_SORTS, Filters
 
 

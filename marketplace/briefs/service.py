@@ -19,9 +19,9 @@ from marketplace.briefs.models import Brief, BriefState
 from marketplace.creators import taxonomy
 from marketplace.errors import Conflict, Invalid, NotAllowed
 from marketplace.extensions import db
+from marketplace.money import MAX_AMOUNT_CENTS as MAX_FEE_CENTS
 
 MAX_SLOTS = 500
-MAX_FEE_CENTS = 10_000_000_00
 
 
 @dataclass

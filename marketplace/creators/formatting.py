@@ -1,16 +1,10 @@
-"""Display helpers for amounts and rates, registered as template filters by the creators
-blueprint (``money``, ``bps``, ``count``, ``day``). Amounts stay integers until shown."""
+"""Display helpers for rates, counts and dates, registered as template filters by the creators
+blueprint (``bps``, ``count``, ``day``). Money is formatted by :mod:`marketplace.money`."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
-
-
-def money(cents: int | None, currency: str = "CNY") -> str:
-    if cents is None:
-        return "—"
-    return format_currency(Decimal(cents) / 100, currency)
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 
 def bps(value: int | None) -> str:

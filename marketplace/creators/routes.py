@@ -6,7 +6,8 @@ from flask_login import current_user
 from marketplace.access import PUBLIC, audience
 from marketplace.auth.models import Role
 from marketplace.creators import bp, eligibility, service, taxonomy
-from marketplace.creators.forms import AvatarForm, ProfileForm, from_cents, to_cents
+from marketplace.creators.forms import AvatarForm, ProfileForm
+from marketplace.money import from_cents, to_cents
 from marketplace.staff.service import actions_for
 from marketplace.web import perform
 

@@ -18,6 +18,7 @@ from marketplace.creators import taxonomy
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Invalid, NotAllowed
 from marketplace.extensions import db
+from marketplace.money import MAX_AMOUNT_CENTS as MAX_QUOTE_CENTS
 
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{2,29}$")
 # Names that would shadow pages or mislead readers.
@@ -25,7 +26,6 @@ RESERVED_HANDLES = {"admin", "staff", "pappus", "support", "api", "help", "brand
                     "creator", "creators", "new", "edit", "search", "official"}
 # Magic numbers of the image types we accept; the browser's declared type is not trusted.
 IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
-MAX_QUOTE_CENTS = 10_000_000_00  # 10 million in major units: beyond that it is a typo
 
 
 def profile_for(user: User) -> CreatorProfile | None:

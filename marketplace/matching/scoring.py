@@ -22,7 +22,8 @@ from sqlalchemy import Float, case, cast, literal, or_
 
 from marketplace.briefs.models import Brief
 from marketplace.creators import taxonomy
-from marketplace.creators.formatting import bps, money
+from marketplace.creators.formatting import bps
+from marketplace.money import format_money as money
 from marketplace.creators.models import CreatorProfile as C
 
 CATEGORY_POINTS = 30.0
