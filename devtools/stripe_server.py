@@ -146,10 +146,12 @@ def make_webhook_sender(app: web.Application):
         state.counts["webhooks_failed"] += 1
 
     def schedule(event) -> None:
+        hooks = [hook for hook in _webhooks.values()
+                 if hook.events is None or event.type in hook.events]
+        if not hooks:
+            return
         payload = json.dumps(event._export(), indent=2, sort_keys=True).encode()
-        for hook in list(_webhooks.values()):
-            if hook.events is not None and event.type not in hook.events:
-                continue
+        for hook in hooks:
             task = asyncio.ensure_future(deliver(event.id, event.type, payload, hook.url,
                                                  hook.secret))
             state.tasks.add(task)

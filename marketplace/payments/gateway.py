@@ -148,7 +148,7 @@ def confirm_payment_intent(payment_intent_id: str, payment_method: str, *,
 
 
 def retrieve_payment_intent(payment_intent_id: str) -> PaymentIntent:
-    intent = _get(lambda c: c.v1.payment_intents.retrieve(payment_intent_id),
+    intent = _call(lambda c: c.v1.payment_intents.retrieve(payment_intent_id),
                   _unavailable_nothing_charged())
     return _payment_intent(intent)
 
@@ -182,7 +182,7 @@ def create_account_link(account_id: str, refresh_url: str, return_url: str, *,
 
 
 def retrieve_account(account_id: str) -> AccountStatus:
-    account = _get(lambda c: c.v1.accounts.retrieve(account_id), _unavailable_try_later())
+    account = _call(lambda c: c.v1.accounts.retrieve(account_id), _unavailable_try_later())
     return _account_status(account)
 
 
@@ -222,7 +222,7 @@ def _list_transfers(params: dict) -> list[Transfer]:
         page = client.v1.transfers.list(params={**params, "limit": 100})
         return [transfer.to_dict() for transfer in page.auto_paging_iter()]
 
-    return [_transfer(t) for t in _get(fetch, _unavailable_try_later())]
+    return [_transfer(t) for t in _call(fetch, _unavailable_try_later())]
 
 
 # ---- webhooks ------------------------------------------------------------------------------
@@ -273,10 +273,6 @@ def _post(call: Callable[[stripe.StripeClient, dict], Any], idempotency_key: str
         raise ValueError("every POST to the gateway needs an idempotency key")
     options = {"idempotency_key": idempotency_key}
     return _call(lambda client: call(client, options), unavailable)
-
-
-def _get(call: Callable[[stripe.StripeClient], Any], unavailable: str) -> Any:
-    return _call(call, unavailable)
 
 
 def _call(call: Callable[[stripe.StripeClient], Any], unavailable: str) -> Any:
