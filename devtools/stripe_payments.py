@@ -40,8 +40,8 @@ DECLINES = {
     "4000000000000069": ("expired_card", "expired_card", "Your card has expired."),
     "4000000000000127": ("incorrect_cvc", "incorrect_cvc",
                          "Your card's security code is incorrect."),
-    "4000000000000119": ("processing_error", "processing_error",
-                         "An error occurred while processing your card. Try again in a little bit."),
+    "4000000000000119": ("processing_error", "processing_error", "An error occurred while "
+                         "processing your card. Try again in a little bit."),
 }
 # Stripe's test PaymentMethod ids for those cards, beside localstripe's own pm_card_visa.
 TEST_PAYMENT_METHODS = {
