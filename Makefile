@@ -1,5 +1,6 @@
 # Pappus: the two commands that matter are `make run` and `make test`.
 #   make run        install into .venv, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
+#                   beside the local Stripe-compatible server (127.0.0.1:$(STRIPE_PORT))
 #   make test       every test: migration check + suite on SQLite, the same on a throwaway
 #                   PostgreSQL (when its binaries exist), then the browser tests
 # Smaller pieces: make venv | db-upgrade | demo | test-migrations | test-sqlite |
@@ -13,6 +14,8 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 PORT ?= 5000
+# The local Stripe-compatible server (devtools/stripe_server.py) that `make run` starts.
+STRIPE_PORT ?= 8420
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -62,10 +65,14 @@ demo: db-upgrade
 	$(FLASK) demo load
 
 # Development config: instance/pappus.db unless DATABASE_URL says otherwise. Data is kept
-# between runs (upgrade and demo load are both safe to repeat).
+# between runs (upgrade and demo load are both safe to repeat). honcho runs the Procfile:
+# the web server and the local Stripe server, each line prefixed with its name.
 run: demo
-	@echo "Pappus is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Pappus is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it and the local Stripe server)"
+	@STRIPE_PORT=$(STRIPE_PORT) \
+	  PAPPUS_STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) \
+	  PAPPUS_STRIPE_JS_URL=http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ \
+	  $(BIN)/honcho start -f Procfile -p $(PORT)
 
 # ---- testing ----------------------------------------------------------------------------
 
@@ -113,4 +120,4 @@ clean:
 
 .PHONY: clean-all
 clean-all: clean
-	rm -rf $(VENV) instance/pappus.db
+	rm -rf $(VENV) instance/pappus.db instance/localstripe

@@ -52,6 +52,13 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "CANCEL_REFUND_IN_REVIEW_PERCENT": (90, "Share back to the brand when cancelled in review (rest is the kill fee)"),
     "PAYOUT_HOLD_HOURS": (0, "Hold between metrics reported and the payout falling due"),
     "DEFAULT_CURRENCY": ("CNY", "Currency of new briefs and balances (ISO 4217)"),
+    # Payment gateway (Stripe). Development and tests point these at the local server;
+    # the keys themselves are secrets: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET.
+    "STRIPE_API_BASE": ("https://api.stripe.com", "Stripe API address (development: the local server, http://127.0.0.1:8420)"),
+    "STRIPE_PUBLISHABLE_KEY": ("", "Stripe publishable key (pk_...) for Stripe.js in the browser"),
+    "STRIPE_JS_URL": ("https://js.stripe.com/v3/", "Where pages load Stripe.js from (development: the local server's stand-in)"),
+    "STRIPE_MAX_NETWORK_RETRIES": (3, "Retries of a Stripe call after a network error, 5xx or 429, under the same idempotency key"),
+    "STRIPE_TIMEOUT_SECONDS": (30, "Seconds to wait for Stripe's answer before retrying"),
     # Audit of undisclosed ads
     "AUDIT_QUEUE_THRESHOLD": (50, "Detector score (0-100) at which a note enters the staff queue"),
     "AUDIT_FILE_WITHIN_DAYS": (7, "Days a creator has to file a flagged note and avoid a strike"),
@@ -87,6 +94,9 @@ class Config:
 
     KNOBS = KNOBS
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Secrets under their conventional names; production refuses to start without them.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pappus.db'}"
     )
@@ -119,8 +129,27 @@ for _name, (_default, _meaning) in KNOBS.items():
     )
 
 
+# Development and tests use the local Stripe-compatible server (devtools/stripe_server.py;
+# `make run` starts it on this port) with made-up test keys it accepts.
+STRIPE_DEV_PORT = 8420
+LOCAL_STRIPE = {
+    "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_DEV_PORT}",
+    "STRIPE_JS_URL": f"http://127.0.0.1:{STRIPE_DEV_PORT}/js.stripe.com/v3/",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_pappus_local",
+    "STRIPE_SECRET_KEY": "sk_test_pappus_local",
+    "STRIPE_WEBHOOK_SECRET": "whsec_pappus_local",
+}
+
+
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would run arbitrary code for anyone who can reach the port
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", LOCAL_STRIPE["STRIPE_SECRET_KEY"])
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET",
+                                           LOCAL_STRIPE["STRIPE_WEBHOOK_SECRET"])
+
+
+for _name in ("STRIPE_API_BASE", "STRIPE_JS_URL", "STRIPE_PUBLISHABLE_KEY"):
+    setattr(DevelopmentConfig, _name, _env_str(_name, LOCAL_STRIPE[_name]))
 
 
 class TestingConfig(Config):
@@ -129,6 +158,14 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True  # tests that want it off say so
     PASSWORD_HASH_METHOD = "scrypt:16384:8:1"  # cheaper work factor keeps the suite fast
+    # Never the environment's Stripe: a test that wants one uses the `local_stripe` fixture
+    # (tests/stripe_server.py), which starts a server and points these at it. Port 9 (discard)
+    # refuses connections, so a test that forgets gets "unavailable", not someone's server.
+    STRIPE_API_BASE = "http://127.0.0.1:9"
+    STRIPE_JS_URL = "http://127.0.0.1:9/js.stripe.com/v3/"
+    STRIPE_PUBLISHABLE_KEY = LOCAL_STRIPE["STRIPE_PUBLISHABLE_KEY"]
+    STRIPE_SECRET_KEY = LOCAL_STRIPE["STRIPE_SECRET_KEY"]
+    STRIPE_WEBHOOK_SECRET = LOCAL_STRIPE["STRIPE_WEBHOOK_SECRET"]
 
 
 class ProductionConfig(Config):
@@ -139,7 +176,9 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse to start without the secrets a real deployment must provide."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY",
+                                     "STRIPE_WEBHOOK_SECRET", "PAPPUS_STRIPE_PUBLISHABLE_KEY")
+                   if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)

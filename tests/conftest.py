@@ -20,6 +20,9 @@ from marketplace import clock, create_app
 from marketplace.extensions import db
 from tests.factories import DEFAULT_PASSWORD, make_user
 
+# Fixture plugins every area's tests share (the local Stripe server: stripe_server, local_stripe).
+pytest_plugins = ["tests.stripe_server"]
+
 ROLES = ("creator", "brand", "staff")
 
 
