@@ -113,8 +113,9 @@ _SUPPORT = re.compile(
     r"\b(?:support|supports|supporting|help|helps|helping)\b(?: [\w.'-]+){0,3}? "
     r"(?:me|us|the|my|this|our)(?: \w+){0,2}? (?:channel|show|blog|site|website|page|podcast|work|"
     r"content|videos?|family|efforts?|creators?)\b"
-    r"|\b(?:support|supports|supporting|help|helps|helping)\b[^.!?\n]{0,40}?\b(?:by|while|when|through|via|with)"
-    r" (?:\w+ ){0,3}?(?:shopping|buying|purchasing|ordering|using (?:this|these|my|our|the) (?:\w+ )?links?)\b"
+    r"|\b(?:support|supports|supporting|help|helps|helping)\b(?:[^.!?\n]|\.(?=\S)){0,40}?\b(?:by|while|when|through|"
+    r"via|with) (?:\w+ ){0,3}?(?:shopping|buying|purchasing|ordering|clicking|using (?:this|these|my|our|the) "
+    r"(?:\w+ )?links?)\b"
     r"|\b(?:links?|purchases?|shopping|buying)\b[^.!?\n]{0,40}?\b(?:supports?|helps?)\b(?: \w+){0,2}?"
     r" (?:me|us|the|my|this|our)\b"
     r"|支持(?:一下)?(?:我|本|up|博主|频道|小店)"
@@ -229,6 +230,10 @@ def _support_marks(text: str) -> list[Mark]:
         found_end = _SENTENCE_END.search(text, match.end())
         end = found_end.start() if found_end else len(text)
         sentence = text[start:end]
+        if match.group().endswith("clicking"):
+            # "Support the show by clicking (bookmark it!) this link before you shop": the
+            # purchase may follow in the next sentence.
+            sentence = text[start:end + 80]
         if _SUPPORT_BY_BUYING.search(sentence) and not _SUPPORT_NOT_BUYING.search(sentence):
             if not _negated(text, match.start()):
                 marks.append(Mark(SUPPORT, match.start(), match.end()))
