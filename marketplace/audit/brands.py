@@ -48,7 +48,7 @@ class BrandMatcher:
             start, end = match.span(1)
             if start > 0 and folded[start - 1] == "@":
                 start -= 1  # highlight "@glowlab", not just "glowlab"
-            yield start, end, self.owners[match.group(1)]
+            yield start, end, self.owners[" ".join(match.group(1).split())]
 
 
 def _usable(term: str) -> bool:

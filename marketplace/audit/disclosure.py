@@ -42,8 +42,9 @@ GIFTED = "gifted"
 KINDS = (AD_LABEL, SPONSORED, AFFILIATE, SUPPORT, GIFTED)
 
 URL = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"'“”‘’()（）【】\[\]{}|]+"
-    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|to|ly|gl|me|it|cn|tv|us|uk|de|ca|pub)/[^\s<>\"'“”()（）【】]*",
+    r"(?:https?://|www\.)[^\s<>\"'“”‘’()（）【】\[\]{}|\u3000-\u9fff\uff00-\uffef]+"
+    r"|\b(?:[a-z0-9-]+\.)+(?:com|net|org|io|co|to|ly|gl|me|it|cn|tv|us|uk|de|ca|pub)/"
+    r"[^\s<>\"'“”()（）【】\u3000-\u9fff\uff00-\uffef]*",
     re.I,
 )
 

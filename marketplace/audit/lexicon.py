@@ -27,7 +27,7 @@ _PROMO = re.compile(
     r"|¥[a-z0-9]{8,14}¥|€[a-z0-9]{8,14}€"
 )
 # "code: GLOW20" — the code itself, checked in the original text (see ``codes``).
-_CODE_TOKEN = re.compile(r"\b(?:code|coupon|码|口令|暗号)\s*(?:is\s*)?[:=：\-\"'“「『]*\s*([a-z0-9][a-z0-9_-]{2,19})\b")
+_CODE_TOKEN = re.compile(r"(?:\bcode|\bcoupon|码|口令|暗号)\s*(?:is\s*)?[:=：\-\"'“「『]*\s*([a-z0-9][a-z0-9_-]{2,19})\b")
 
 _PURCHASE = re.compile(
     r"\blinks? (?:is |are )?in (?:my |the )?(?:bio|profile|stories|story|highlights?)\b|\blink ?in ?bio\b"
