@@ -116,3 +116,12 @@ def test_disclosure_recognises_each_kind(text, kind):
 ])
 def test_disclosure_absent(text):
     assert disclosure(text) == []
+
+
+def test_explanations_speak_the_reader_language(app):
+    with app.test_request_context(headers={"Accept-Language": "zh-CN,zh;q=0.9"}):
+        detection = detect("", "use code GLOW20, link in bio")
+        words = {s.code: s.explanation for s in detection.signals}
+    assert words["promo_code"].startswith("提供了折扣或优惠码：")
+    assert "GLOW20" in words["promo_code"]
+    assert words["purchase_call"].startswith("引导读者购买")
