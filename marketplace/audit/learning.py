@@ -25,7 +25,7 @@ from datetime import datetime
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
@@ -65,6 +65,9 @@ class Model:
     positives: int
     figures: dict = field(default_factory=dict)  # cross-validated precision, recall, f1, pr_auc
     _counter: CountVectorizer | None = field(default=None, repr=False, compare=False)
+    _arrays: dict = field(default_factory=dict, repr=False, compare=False)
+    # While training only: term -> column of the shared count matrix (never serialised).
+    vocabulary_columns: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def to_bytes(self) -> bytes:
         payload = {"format": FORMAT, "analyzer": ANALYZER, "ngrams": list(NGRAMS), "signals": list(CODES),
@@ -89,16 +92,20 @@ class Model:
         if self._counter is None:
             self._counter = CountVectorizer(analyzer=ANALYZER, ngram_range=NGRAMS, lowercase=False,
                                             vocabulary=self.vocabulary, dtype=np.float64)
-        counts = self._counter.transform(texts).tocsr().astype(np.float64)
-        counts.data = 1.0 + np.log(counts.data)
-        weighted = counts @ sparse.diags(np.asarray(self.idf, dtype=np.float64))
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+        return _tfidf(self._counter.transform(texts), self._array("idf"))
+
+    def _array(self, name: str) -> np.ndarray:
+        # The lists stay the stored form; scoring reuses one numpy copy of each.
+        cached = self._arrays.get(name)
+        if cached is None:
+            cached = self._arrays[name] = np.asarray(getattr(self, name), dtype=np.float64)
+        return cached
 
     def probabilities(self, texts: list[str], signals: np.ndarray) -> np.ndarray:
-        margin = (self.text_matrix(texts) @ np.asarray(self.text_coef)
-                  + signals @ np.asarray(self.signal_coef) + self.intercept)
+        return self.probabilities_from(self.text_matrix(texts), signals)
+
+    def probabilities_from(self, text_m: sparse.spmatrix, signals: np.ndarray) -> np.ndarray:
+        margin = text_m @ self._array("text_coef") + signals @ self._array("signal_coef") + self.intercept
         return 1.0 / (1.0 + np.exp(-margin))
 
 
@@ -113,6 +120,7 @@ def signal_vector(detection: Detection) -> list[float]:
 
 
 def features(model: Model, texts: list[str], detections: list[Detection]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The model's inputs for new notes: TF-IDF rows and signal rows."""
     signals = np.array([signal_vector(d) for d in detections], dtype=np.float64).reshape(len(detections), -1)
     return model.text_matrix(texts), signals
 
@@ -130,10 +138,10 @@ def fit(rows: list[Row], *, figures: dict | None = None, trained_at: datetime | 
     _check(rows)
     brands = registered_brands(rows)
     scans = [scan(r.title, r.body, _brands_for(r, brands)) for r in rows]
-    texts = [model_text(r.title, r.body) for r in rows]
     history = _creator_history(rows, range(len(rows)))
     detections = [assess(s, _context(rows[i], history, brands, own=True)) for i, s in enumerate(scans)]
-    return _fit(texts, detections, [r.label for r in rows], figures or {}, trained_at)
+    counts, terms = _count([model_text(r.title, r.body) for r in rows])
+    return _fit(counts, terms, detections, [r.label for r in rows], figures or {}, trained_at)
 
 
 def train(rows: list[Row], *, folds: int = 5, threshold: int = 50) -> Model:
@@ -147,6 +155,8 @@ def evaluate(rows: list[Row], folds: int = 5, threshold: int = 50, seed: int = 0
 
     Returns n, positives, precision, recall, f1, pr_auc (for the ad class, from the pooled
     out-of-fold scores), plus the same for the rules alone (``rules_*``) for comparison.
+    Each text is cut into n-grams once; every fold then picks its vocabulary and IDF from its
+    training rows only, which is what fitting a vectorizer per fold does, without re-reading.
     """
     _check(rows)
     labels = np.array([r.label for r in rows], dtype=int)
@@ -156,7 +166,7 @@ def evaluate(rows: list[Row], folds: int = 5, threshold: int = 50, seed: int = 0
         raise ValueError("cross-validation needs at least 2 examples of each label")
     brands = registered_brands(rows)
     scans = [scan(r.title, r.body, _brands_for(r, brands)) for r in rows]
-    texts = [model_text(r.title, r.body) for r in rows]
+    counts, terms = _count([model_text(r.title, r.body) for r in rows])
     scores = np.zeros(len(rows))
     rule_scores = np.zeros(len(rows))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
@@ -164,9 +174,11 @@ def evaluate(rows: list[Row], folds: int = 5, threshold: int = 50, seed: int = 0
         history = _creator_history(rows, train_idx)
         train_det = [assess(scans[i], _context(rows[i], history, brands, own=True)) for i in train_idx]
         test_det = [assess(scans[i], _context(rows[i], history, brands)) for i in test_idx]
-        model = _fit([texts[i] for i in train_idx], train_det, labels[train_idx].tolist(), {}, None)
+        model = _fit(counts[train_idx], terms, train_det, labels[train_idx].tolist(), {}, None)
+        columns = [model.vocabulary_columns[term] for term in model.vocabulary]
+        text_m = _tfidf(counts[test_idx][:, columns], np.asarray(model.idf))
         signal_m = np.array([signal_vector(d) for d in test_det], dtype=np.float64)
-        scores[test_idx] = 100 * model.probabilities([texts[i] for i in test_idx], signal_m)
+        scores[test_idx] = 100 * model.probabilities_from(text_m, signal_m)
         rule_scores[test_idx] = [d.score for d in test_det]
     figures = {"n": len(rows), "positives": int(labels.sum()), "threshold": threshold, "folds": folds}
     figures.update(_figures(labels, scores, threshold))
@@ -187,19 +199,47 @@ def _figures(labels: np.ndarray, scores: np.ndarray, threshold: int) -> dict:
             "pr_auc": round(pr_auc, 4)}
 
 
-def _fit(texts: list[str], detections: list[Detection], labels: list[int], figures: dict,
-         trained_at: datetime | None) -> Model:
-    vectorizer = TfidfVectorizer(analyzer=ANALYZER, ngram_range=NGRAMS, lowercase=False, min_df=MIN_DF,
-                                 max_features=MAX_FEATURES, sublinear_tf=True, dtype=np.float64)
+def _count(texts: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Raw n-gram counts of every text over every n-gram seen (vocabulary chosen later)."""
+    counter = CountVectorizer(analyzer=ANALYZER, ngram_range=NGRAMS, lowercase=False, dtype=np.float64)
     try:
-        vectorizer.fit(texts)
-        vocabulary = {term: int(index) for term, index in vectorizer.vocabulary_.items()}
-        idf = vectorizer.idf_.tolist()
-    except ValueError:  # every n-gram below min_df (tiny data): signals only
-        vocabulary, idf = {}, []
-    model = Model(vocabulary, idf, [], [], 0.0, (trained_at or clock.now()).isoformat(), len(labels),
+        counts = counter.fit_transform(texts).tocsr()
+    except ValueError:  # no n-grams at all (empty texts)
+        return sparse.csr_matrix((len(texts), 0)), np.array([], dtype=object)
+    return counts, counter.get_feature_names_out()
+
+
+def _tfidf(counts: sparse.spmatrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Sublinear tf (1 + ln tf) × smooth idf, rows scaled to unit length — TfidfVectorizer's maths."""
+    tf = sparse.csr_matrix(counts, dtype=np.float64, copy=True)
+    tf.data = 1.0 + np.log(tf.data)
+    weighted = tf.multiply(idf.reshape(1, -1)).tocsr() if idf.size else tf
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+
+
+def _vocabulary(counts: sparse.csr_matrix, terms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Columns kept (seen in ≥ MIN_DF training texts, the MAX_FEATURES most frequent) and their IDF."""
+    document_frequency = np.asarray((counts > 0).sum(axis=0)).ravel()
+    keep = np.flatnonzero(document_frequency >= MIN_DF)
+    if keep.size > MAX_FEATURES:
+        frequency = np.asarray(counts[:, keep].sum(axis=0)).ravel()
+        keep = np.sort(keep[np.argsort(-frequency, kind="stable")[:MAX_FEATURES]])
+    rows = counts.shape[0]
+    idf = np.log((1.0 + rows) / (1.0 + document_frequency[keep])) + 1.0
+    return keep, idf
+
+
+def _fit(counts: sparse.csr_matrix, terms: np.ndarray, detections: list[Detection], labels: list[int],
+         figures: dict, trained_at: datetime | None) -> Model:
+    columns, idf = _vocabulary(counts, terms)
+    vocabulary = {str(terms[column]): index for index, column in enumerate(columns)}
+    model = Model(vocabulary, idf.tolist(), [], [], 0.0, (trained_at or clock.now()).isoformat(), len(labels),
                   int(sum(labels)), figures)
-    text_m, signal_m = features(model, texts, detections)
+    model.vocabulary_columns = {str(terms[column]): int(column) for column in columns}
+    text_m = _tfidf(counts[:, columns], idf)
+    signal_m = np.array([signal_vector(d) for d in detections], dtype=np.float64)
     matrix = sparse.hstack([text_m, sparse.csr_matrix(signal_m)]).tocsr()
     regression = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000)
     regression.fit(matrix, np.asarray(labels))
@@ -207,6 +247,7 @@ def _fit(texts: list[str], detections: list[Detection], labels: list[int], figur
     model.text_coef = coef[:len(vocabulary)].tolist()
     model.signal_coef = coef[len(vocabulary):].tolist()
     model.intercept = float(regression.intercept_[0])
+    model._arrays.clear()
     return model
 
 
