@@ -32,14 +32,16 @@ from sklearn.model_selection import StratifiedKFold
 
 from marketplace import clock
 from marketplace.audit.brands import Brand
-from marketplace.audit.detector import CODES, Context, Detection, Scan, assess, detect, scan
+from marketplace.audit.detector import CODES, Context, Detection, assess, detect, scan
 from marketplace.audit.folding import fold
 
+# 1–3 character n-grams inside word boundaries: Chinese words are mostly one or two
+# characters and carry no spaces; for English they catch stems ("sponsor", "discount").
 ANALYZER = "char_wb"
 NGRAMS = (1, 3)
-MAX_FEATURES = 60_000
-MIN_DF = 2
-C = 4.0  # inverse regularisation, chosen on synthetic and staff-labelled data; not critical
+MAX_FEATURES = 60_000  # bounds the stored model (~0.5 MB gzipped) and the scoring time
+MIN_DF = 2  # an n-gram seen in one note says nothing about the next one
+C = 4.0  # weaker regularisation than the default 1.0 suits many sparse n-grams; not tuned on any eval set
 FORMAT = 1
 
 
@@ -66,8 +68,6 @@ class Model:
     figures: dict = field(default_factory=dict)  # cross-validated precision, recall, f1, pr_auc
     _counter: CountVectorizer | None = field(default=None, repr=False, compare=False)
     _arrays: dict = field(default_factory=dict, repr=False, compare=False)
-    # While training only: term -> column of the shared count matrix (never serialised).
-    vocabulary_columns: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def to_bytes(self) -> bytes:
         payload = {"format": FORMAT, "analyzer": ANALYZER, "ngrams": list(NGRAMS), "signals": list(CODES),
@@ -141,7 +141,8 @@ def fit(rows: list[Row], *, figures: dict | None = None, trained_at: datetime | 
     history = _creator_history(rows, range(len(rows)))
     detections = [assess(s, _context(rows[i], history, brands, own=True)) for i, s in enumerate(scans)]
     counts, terms = _count([model_text(r.title, r.body) for r in rows])
-    return _fit(counts, terms, detections, [r.label for r in rows], figures or {}, trained_at)
+    model, _columns = _fit(counts, terms, detections, [r.label for r in rows], figures or {}, trained_at)
+    return model
 
 
 def train(rows: list[Row], *, folds: int = 5, threshold: int = 50) -> Model:
@@ -174,8 +175,7 @@ def evaluate(rows: list[Row], folds: int = 5, threshold: int = 50, seed: int = 0
         history = _creator_history(rows, train_idx)
         train_det = [assess(scans[i], _context(rows[i], history, brands, own=True)) for i in train_idx]
         test_det = [assess(scans[i], _context(rows[i], history, brands)) for i in test_idx]
-        model = _fit(counts[train_idx], terms, train_det, labels[train_idx].tolist(), {}, None)
-        columns = [model.vocabulary_columns[term] for term in model.vocabulary]
+        model, columns = _fit(counts[train_idx], terms, train_det, labels[train_idx].tolist(), {}, None)
         text_m = _tfidf(counts[test_idx][:, columns], np.asarray(model.idf))
         signal_m = np.array([signal_vector(d) for d in test_det], dtype=np.float64)
         scores[test_idx] = 100 * model.probabilities_from(text_m, signal_m)
@@ -232,12 +232,12 @@ def _vocabulary(counts: sparse.csr_matrix, terms: np.ndarray) -> tuple[np.ndarra
 
 
 def _fit(counts: sparse.csr_matrix, terms: np.ndarray, detections: list[Detection], labels: list[int],
-         figures: dict, trained_at: datetime | None) -> Model:
+         figures: dict, trained_at: datetime | None) -> tuple[Model, np.ndarray]:
+    """The model, and which columns of ``counts`` its vocabulary is (to score held-out rows)."""
     columns, idf = _vocabulary(counts, terms)
     vocabulary = {str(terms[column]): index for index, column in enumerate(columns)}
     model = Model(vocabulary, idf.tolist(), [], [], 0.0, (trained_at or clock.now()).isoformat(), len(labels),
                   int(sum(labels)), figures)
-    model.vocabulary_columns = {str(terms[column]): int(column) for column in columns}
     text_m = _tfidf(counts[:, columns], idf)
     signal_m = np.array([signal_vector(d) for d in detections], dtype=np.float64)
     matrix = sparse.hstack([text_m, sparse.csr_matrix(signal_m)]).tocsr()
@@ -248,7 +248,7 @@ def _fit(counts: sparse.csr_matrix, terms: np.ndarray, detections: list[Detectio
     model.signal_coef = coef[len(vocabulary):].tolist()
     model.intercept = float(regression.intercept_[0])
     model._arrays.clear()
-    return model
+    return model, columns
 
 
 def registered_brands(rows: list[Row]) -> tuple[Brand, ...]:

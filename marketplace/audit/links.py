@@ -22,7 +22,7 @@ TRACKING = "tracking_parameter"
 
 _AFFILIATE_HOSTS = (
     "amzn.to", "amzn.eu", "amzn.asia", "ali.pub", "s.click.aliexpress.com", "click.aliexpress.com",
-    "rstyle.me", "shopstyle.it", "api.shopstyle.com", "liketoknow.it", "liketk.it", "shopltk.com",
+    "rstyle.me", "shopstyle.it", "shopstyle.com", "liketoknow.it", "liketk.it", "shopltk.com",
     "howl.me", "go.magik.ly", "click.linksynergy.com", "linksynergy.com", "rover.ebay.com",
     "awin1.com", "shareasale.com", "avantlink.com", "go.skimresources.com", "anrdoezrs.net",
     "jdoqocy.com", "tkqlhce.com", "dpbolvw.net", "kqzyfj.com", "emjcd.com", "pntra.com", "pjtra.com",
