@@ -14,6 +14,7 @@ choices (乾隆 stays 乾, not 干).
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import opencc
@@ -25,6 +26,7 @@ _T2S = opencc.OpenCC("t2s")
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH[0x3000] = 0x20
 _WIDTH[0xFFE5] = 0xA5
+_HAS_WIDE = re.compile("[\uff01-\uff5e\u3000\uffe5]")  # translate() is slow; most notes need none
 
 
 def fold(text: str) -> str:
@@ -34,7 +36,7 @@ def fold(text: str) -> str:
     simplified = _T2S.convert(text)
     if len(simplified) != len(text):
         simplified = "".join(_one(ch) for ch in text)
-    narrowed = simplified.translate(_WIDTH)
+    narrowed = simplified.translate(_WIDTH) if _HAS_WIDE.search(simplified) else simplified
     lowered = narrowed.lower()
     if len(lowered) != len(narrowed):  # e.g. "İ" lower-cases to two characters
         lowered = "".join(_lower_one(ch) for ch in narrowed)
