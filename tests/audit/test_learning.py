@@ -1,5 +1,4 @@
 """The learned ranking: fit, score, serialise, and cross-validate what production uses."""
-import csv
 import gzip
 import json
 
@@ -11,34 +10,7 @@ from marketplace import clock
 from marketplace.audit import learning
 from marketplace.audit.detector import Brand, Context, detect
 from marketplace.audit.learning import Model, Row, evaluate, fit, score
-
-ADS = [
-    "{b}的新品真的绝了，用我的优惠码 GLOW{n} 立减30，链接在评论区",
-    "Obsessed with {b}! use code HIKE{n} for 20% off, link in bio",
-    "{b} 這款精華液太好用了，私訊我拿折扣碼，手刀下單",
-    "姐妹们冲！{b}限时秒杀，小黄车已挂，手慢无",
-    "{b} dropped a new collection, shop the look amzn.to/{n}x",
-]
-ORGANIC = [
-    "今天去爬山了，风景很好，推荐大家周末去走走 {n}",
-    "My honest review: this sunscreen pilled under makeup, not repurchasing. Day {n}",
-    "分享一下我的早餐，燕麦加香蕉，第{n}天",
-    "這家咖啡店環境不錯，但是價格有點貴，坐了{n}分鐘",
-    "Rainy day reading list number {n}, three novels I loved",
-]
-BRANDS = ["Glow Lab", "TrailMate", "光研", "小森林"]
-
-
-def labelled_rows(count=60):
-    rows = []
-    for i in range(count):
-        brand = BRANDS[i % len(BRANDS)]
-        if i % 3 == 0:
-            rows.append(Row("新品", ADS[i % len(ADS)].format(b=brand, n=10 + i), 1, creator=f"c{i % 4}", brand=brand))
-        else:
-            rows.append(Row("日常", ORGANIC[i % len(ORGANIC)].format(n=i), 0, creator=f"c{i % 7}"))
-    return rows
-
+from tests.audit.helpers import labelled_rows
 
 def test_fit_then_score_ranks_an_ad_above_a_plain_note(frozen_clock):
     model = fit(labelled_rows())
@@ -108,52 +80,3 @@ def test_creator_history_never_uses_the_row_own_label():
 def test_bad_training_rows_are_refused(rows, message):
     with pytest.raises(ValueError, match=message):
         fit(rows)
-
-
-def write_csv(path, rows, header=("id", "title", "body", "label", "creator", "brand", "notes")):
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for i, row in enumerate(rows):
-            writer.writerow([i, row.title, row.body + "\n第二行", row.label, row.creator, row.brand, "ignored"])
-
-
-def test_cli_evaluate_prints_figures_and_ends_with_one_json_line(runner, tmp_path):
-    path = tmp_path / "labels.csv"
-    write_csv(path, labelled_rows())
-    result = runner.invoke(args=["audit", "evaluate", "--labels", str(path)])
-    assert result.exit_code == 0, result.output
-    lines = result.output.strip().splitlines()
-    assert "precision" in result.output and "PR-AUC" in result.output
-    last = json.loads(lines[-1])
-    assert list(last) == ["n", "positives", "precision", "recall", "f1", "pr_auc"]
-    assert last["n"] == 60 and last["positives"] == 20
-
-
-@pytest.mark.parametrize("content, message", [
-    ("title,body\nx,y\n", "missing column(s) label"),
-    ("title,body,label\nx,y,maybe\n", "label must be 1"),
-    ("title,body,label\nx,y,1\nz,w,0\n", "at least 2 rows labelled 1"),
-    ("title,body,label\n", "no rows"),
-    ("title,body,label\nx,y,1,extra\n", "more fields"),
-])
-def test_cli_evaluate_refuses_a_malformed_csv_clearly(runner, tmp_path, content, message):
-    path = tmp_path / "bad.csv"
-    path.write_text(content, encoding="utf-8")
-    result = runner.invoke(args=["audit", "evaluate", "--labels", str(path)])
-    assert result.exit_code != 0
-    assert message in result.output
-
-
-def test_cli_evaluate_refuses_text_that_is_not_utf8(runner, tmp_path):
-    path = tmp_path / "gbk.csv"
-    path.write_bytes("title,body,label\n新品,优惠码,1\n".encode("gbk"))
-    result = runner.invoke(args=["audit", "evaluate", "--labels", str(path)])
-    assert result.exit_code != 0
-    assert "not UTF-8" in result.output
-
-
-def test_cli_evaluate_needs_an_existing_file(runner, tmp_path):
-    result = runner.invoke(args=["audit", "evaluate", "--labels", str(tmp_path / "missing.csv")])
-    assert result.exit_code != 0
-    assert "does not exist" in result.output

@@ -155,10 +155,11 @@ def test_recent_failed_order_with_the_named_brand(brand, body):
     assert evidence_texts(detection, "failed_order") == [brand]
 
 
-def test_failed_order_needs_the_brand_in_the_note():
-    context = Context(brands=(Brand("TrailMate"), Brand("Glow Lab")), failed_order_brands=("TrailMate",))
-    assert "failed_order" not in codes("Glow Lab serum, a quiet morning", context=context)
-    assert "failed_order" not in codes("今天去爬山", context=context)
+@pytest.mark.parametrize("body", ["Glow Lab serum, a quiet morning", "光研实验室的面霜，今天去爬山", "光研實驗室的面霜，今天去爬山"])
+def test_failed_order_needs_that_brand_in_the_note(body):
+    context = Context(brands=(Brand("TrailMate"), Brand("Glow Lab"), Brand("光研实验室")),
+                      failed_order_brands=("TrailMate",))
+    assert "failed_order" not in codes(body, context=context)
 
 
 def test_failed_order_brand_is_found_even_when_not_in_the_brand_list():
