@@ -119,6 +119,18 @@ class Scan:
     found: dict[str, tuple[Span, ...]] = field(default_factory=dict)  # code -> spans
     disclosures: tuple[tuple[str, Span], ...] = ()  # (kind, span)
     brands_named: tuple[str, ...] = ()
+    brand_of: dict[Span, str] = field(default_factory=dict)  # each brand span -> the brand's name
+
+    def only_brands(self, names) -> Scan:
+        """The same scan as if only ``names`` were registered (evaluation hides brands that
+        only held-out rows name)."""
+        allowed = {name.casefold() for name in names}
+        kept = tuple(span for span in self.found.get("brand", ()) if self.brand_of[span].casefold() in allowed)
+        found = {code: spans for code, spans in self.found.items() if code != "brand"}
+        if kept:
+            found["brand"] = kept
+        return Scan(found, self.disclosures, tuple(n for n in self.brands_named if n.casefold() in allowed),
+                    {span: self.brand_of[span] for span in kept})
 
 
 def detect(title: str, body: str, context: Context | None = None) -> Detection:
@@ -136,17 +148,20 @@ def scan(title: str, body: str, brands: tuple[Brand, ...] = ()) -> Scan:
     found: dict[str, list[Span]] = {}
     found_disclosures: list[tuple[str, Span]] = []
     named: list[str] = []
+    brand_of: dict[Span, str] = {}
     brand_matcher = matcher(tuple(brands))
     for field_name, original in (("title", title or ""), ("body", body or "")):
         if not original:
             continue
         folded = fold(original)
 
-        def add(code: str, start: int, end: int) -> None:
-            found.setdefault(code, []).append(Span(field_name, start, end, original[start:end]))
+        def add(code: str, start: int, end: int) -> Span:
+            span = Span(field_name, start, end, original[start:end])
+            found.setdefault(code, []).append(span)
+            return span
 
         for start, end, name in brand_matcher.find(folded):
-            add("brand", start, end)
+            brand_of[add("brand", start, end)] = name
             named.append(name)
         for start, end in lexicon.promo_spans(folded):
             add("promo_code", start, end)
@@ -161,7 +176,7 @@ def scan(title: str, body: str, brands: tuple[Brand, ...] = ()) -> Scan:
             found_disclosures.append((mark.kind, Span(field_name, mark.start, mark.end,
                                                       original[mark.start:mark.end])))
     return Scan({code: tuple(_unique(spans)) for code, spans in found.items()},
-                tuple(found_disclosures), tuple(dict.fromkeys(named)))
+                tuple(found_disclosures), tuple(dict.fromkeys(named)), brand_of)
 
 
 def assess(scanned: Scan, context: Context) -> Detection:

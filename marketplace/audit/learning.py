@@ -173,8 +173,13 @@ def evaluate(rows: list[Row], folds: int = 5, threshold: int = 50, seed: int = 0
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(np.zeros(len(rows)), labels):
         history = _creator_history(rows, train_idx)
-        train_det = [assess(scans[i], _context(rows[i], history, brands, own=True)) for i in train_idx]
-        test_det = [assess(scans[i], _context(rows[i], history, brands)) for i in test_idx]
+        # The brand column is tied to the decision, so a brand only a held-out row names is
+        # not "registered" for its fold.
+        seen_brands = registered_brands([rows[i] for i in train_idx])
+        fold_scans = [s if rows[i].context is not None else s.only_brands(b.name for b in seen_brands)
+                      for i, s in enumerate(scans)]
+        train_det = [assess(fold_scans[i], _context(rows[i], history, seen_brands, own=True)) for i in train_idx]
+        test_det = [assess(fold_scans[i], _context(rows[i], history, seen_brands)) for i in test_idx]
         model, columns = _fit(counts[train_idx], terms, train_det, labels[train_idx].tolist(), {}, None)
         text_m = _tfidf(counts[test_idx][:, columns], np.asarray(model.idf))
         signal_m = np.array([signal_vector(d) for d in test_det], dtype=np.float64)
@@ -252,8 +257,8 @@ def _fit(counts: sparse.csr_matrix, terms: np.ndarray, detections: list[Detectio
 
 
 def registered_brands(rows: list[Row]) -> tuple[Brand, ...]:
-    """Every brand named in the rows' ``brand`` column: the platform's registered brands in
-    production, which do not depend on any label."""
+    """Every brand named in the rows' ``brand`` column, standing in for the platform's
+    registered brands (``evaluate`` takes them from the training folds only)."""
     return tuple(Brand(name) for name in dict.fromkeys(r.brand.strip() for r in rows if r.brand.strip()))
 
 

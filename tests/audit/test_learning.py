@@ -8,7 +8,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from marketplace import clock
 from marketplace.audit import learning
-from marketplace.audit.detector import Brand, Context, detect
+from marketplace.audit.detector import Brand, Context, detect, scan
 from marketplace.audit.learning import Model, Row, evaluate, fit, score
 from tests.audit.helpers import labelled_rows
 
@@ -80,3 +80,12 @@ def test_creator_history_never_uses_the_row_own_label():
 def test_bad_training_rows_are_refused(rows, message):
     with pytest.raises(ValueError, match=message):
         fit(rows)
+
+
+def test_evaluation_registers_only_the_brands_its_training_folds_name():
+    scanned = scan("", "Glow Lab and TrailMate, use code GLOW20", (Brand("Glow Lab"), Brand("TrailMate")))
+    kept = scanned.only_brands(["trailmate"])
+    assert [span.text for span in kept.found["brand"]] == ["TrailMate"]
+    assert kept.brands_named == ("TrailMate",)
+    assert kept.found["promo_code"] == scanned.found["promo_code"]
+    assert "brand" not in scanned.only_brands([]).found
