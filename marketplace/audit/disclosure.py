@@ -68,7 +68,10 @@ _RULES: list[tuple[str, str, str]] = [
                      r"[^。!?\n]{0,12}?(?:广告|推广|赞助|业配|工商|恰饭|商单|商业合作|品牌合作)"),
     (AD_LABEL, "nc", r"业配|工商(?:文|时间|合作|置入|推广)|置入性?营销|置入性?行销|恰饭|有偿推广|付费推广"
                      r"|(?:品牌|商业|付费|有偿)合作"),
-    (AD_LABEL, "nc", r"广告(?!公司|片|牌|位|法|商|业|词|语|招|费|投放|行业|人|圈|学)"),
+    # Bare 广告 is left out on purpose: people talk about ads ("这个广告拍得真好"). It counts
+    # as a label (#广告, 【广告】, a line of its own) or said of the note itself.
+    (AD_LABEL, "nc", r"(?:这|此|本)(?:篇|条|个|则|支)?(?:是|为)(?:一)?(?:篇|条|个|则|支)?(?:广告|推广|软广|硬广)"
+                     r"|含(?:有)?(?:广告|推广)(?:内容|链接)?|软广|硬广"),
     # -- sponsorship --
     (SPONSORED, "nc", r"\bsponsor(?:ed|ing|s|ship)?\b"),
     (SPONSORED, "n", r"\b(?:brought to you by|in (?:paid )?partnership with|partnered with|"

@@ -114,6 +114,7 @@ def test_purchase_calls_absent(body):
      ["affiliate", "I earn a small commission", "at no extra cost"]),
     ("#广告 这支口红显白", ["#广告"]),
     ("本文由光研赞助，#合作", ["本文由光研赞助", "#合作"]),
+    ("这是一条软广，含推广链接", ["这是一条软广", "含推广链接"]),
     ("本篇為業配文，感謝光研贊助", ["本篇為業配", "業配", "贊助"]),
     ("#業配 這款防曬很清爽", ["#業配"]),
 ])
@@ -132,6 +133,7 @@ def test_self_declared_ad_tags_on_unfiled_notes(body, must_include):
     "For sponsorship inquiries email me",
     "非广告，纯分享，自费购买",
     "商务合作请私信，广告公司上班的日常",
+    "昨天看到的那个广告拍得真好看",
     "無業配，自費購買，非廣告",
 ])
 def test_ad_tags_absent(body):
