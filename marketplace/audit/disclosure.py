@@ -57,7 +57,7 @@ _RULES: list[tuple[str, str, str]] = [
                    r"|paidpartner(?:ship)?|partner(?:ship)?|gifted|prsample|ambassador|brandambassador)(?![\w-])"),
     (AD_LABEL, "", r"#[a-z0-9_]{2,30}(?:partner|ambassador)(?![\w-])"),
     (AD_LABEL, "", r"(?:^|(?<=[\[(|•·*>【]))[ \t]*(?:ad|advert|advertisement|advertorial|sponsored|paid ad)"
-                   r"[ \t]*(?=[\])|:•·*】\-–—]|$)"),
+                   r"[ \t]*(?=[\])|:•·*】–—]|-(?![a-z])|$)"),  # "Ad: …", "[AD]", but not "ad-free"
     (AD_LABEL, "n", r"\b(?:advertorial|advertisement feature|paid (?:partnership|promotion|endorsement|post"
                     r"|placement|sponsorship|collaboration)|promotional (?:post|content|consideration)"
                     r"|includes? paid promotion)\b"),
@@ -86,7 +86,7 @@ _RULES: list[tuple[str, str, str]] = [
     (AFFILIATE, "", r"\bamazon associates?\b|\bas an? (?:[\w-]+ ){0,2}associate\b|\bqualifying purchases\b"
                     r"|\b(?:participa\w*|member|part) (?:in|of) (?:the )?(?:[\w.,&-]+ ){0,5}"
                     r"(?:affiliate|associates?|partner|referral) program"),
-    (AFFILIATE, "n", r"\b(?:partner|referral|associate|commission(?:ed|able)?|paid|tracking|rewards?) links?\b"
+    (AFFILIATE, "n", r"\b(?:partner|referral|associate|commission(?:ed|able)?|paid|rewards?) links?\b"
                      r"|\breferral (?:code|program(?:me)?|bonus|credit)s?\b"),
     (AFFILIATE, "n", r"\b(?:earn|earns|earned|earning|receive|receives|received|receiving|get|gets|getting|got|make|"
                      r"makes|making|collect|collects|paid|pay|pays|take|takes)\s+" + _W + r"{0,4}commissions?\b"

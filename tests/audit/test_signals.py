@@ -131,6 +131,7 @@ def test_self_declared_ad_tags_on_unfiled_notes(body, must_include):
     "This video is not sponsored, I bought everything myself.",
     "I am not affiliated with any of these brands.",
     "For sponsorship inquiries email me",
+    "Ad-free version of the app; here is the tracking link for my parcel",
     "非广告，纯分享，自费购买",
     "商务合作请私信，广告公司上班的日常",
     "昨天看到的那个广告拍得真好看",
