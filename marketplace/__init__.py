@@ -97,3 +97,5 @@ def _register_cli(app: Flask) -> None:
     from marketplace.search.cli import search_cli
     app.cli.add_command(search_cli)
     app.cli.add_command(api_tokens_cli)
+    from marketplace.audit.cli import audit_cli
+    app.cli.add_command(audit_cli)
