@@ -78,7 +78,7 @@ def logout():
 def account():
     return render_template("auth/account.html", sessions=sessions.sessions_of(current_user),
                            is_current=lambda record: sessions.is_current(record, current_user),
-                           form=PostOnlyForm())
+                           describe=sessions.describe_device, form=PostOnlyForm())
 
 
 @bp.route("/account/logout-everywhere", methods=["POST"])

@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from marketplace import clock
 from marketplace.auth.models import User, UserSession
@@ -81,6 +81,15 @@ def is_current(record: UserSession, user: User) -> bool:
     return bool(user.session_key) and record.key_hash == _digest(user.session_key)
 
 
-def count_sessions(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(UserSession).where(
-        UserSession.user_id == user.id, UserSession.created_at > _oldest_valid()))
+# Order matters: Edge and Opera say "Chrome" too, Chrome says "Safari", Android says "Linux".
+_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))
+_SYSTEMS = (("iPhone", "iPhone"), ("iPad", "iPad"), ("Android", "Android"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))
+
+
+def describe_device(user_agent: str) -> tuple[str | None, str | None]:
+    """(browser, system) named from a User-Agent header, each ``None`` when unrecognised."""
+    browser = next((name for token, name in _BROWSERS if token in user_agent), None)
+    system = next((name for token, name in _SYSTEMS if token in user_agent), None)
+    return browser, system

@@ -105,3 +105,17 @@ def test_users_are_equal_by_id_whatever_their_session(app):
     user = make_user("creator")
     assert db.session.get(User, user.id) == user
     assert make_user("creator") != user
+
+
+def test_the_account_page_names_each_device(app, client):
+    make_user("creator", email="lin@example.com")
+    phone = app.test_client()
+    iphone = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+              "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1")
+    client.post("/login", data={"email": "lin@example.com", "password": DEFAULT_PASSWORD},
+                headers={"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+                                       "(KHTML, like Gecko) Chrome/124.0 Safari/537.36 Edg/124.0"})
+    phone.post("/login", data={"email": "lin@example.com", "password": DEFAULT_PASSWORD},
+               headers={"User-Agent": iphone})
+    page = client.get("/account").get_data(as_text=True)
+    assert "Edge on Windows" in page and "Safari on iPhone" in page
