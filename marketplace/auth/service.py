@@ -16,7 +16,6 @@ from marketplace import clock
 from marketplace.auth import passwords, sessions, throttle
 from marketplace.auth.models import Role, User
 from marketplace.auth.passwords import hash_password  # noqa: F401  (demo seeders hash once)
-from marketplace.auth.throttle import Throttled  # noqa: F401  (views catch it from here)
 from marketplace.errors import Invalid
 from marketplace.extensions import db
 
@@ -78,7 +77,9 @@ def sign_up(email: str, password: str, display_name: str, role: str, *,
 
 
 def _throttle_key(email: str) -> str:
-    return (email or "").strip().lower()[:254]
+    # As typed (no account may exist), bounded to the column and free of NUL, which
+    # PostgreSQL text refuses.
+    return (email or "").replace("\x00", "").strip().lower()[:254]
 
 
 def log_in(email: str, password: str, address: str, user_agent: str = "") -> User:

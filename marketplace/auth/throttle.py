@@ -68,7 +68,7 @@ def reserve(email: str, address: str) -> None:
     """Claim one password check for this account and address, or raise :class:`Throttled`.
 
     Commits on its own connection (see the module docstring); the caller's transaction is
-    untouched."""
+    untouched. Call it before the caller writes anything: SQLite allows one writer at a time."""
     _per_account, _per_address, window = _limits()
     with db.engine.begin() as conn:
         refusal = _refusal(conn, email, address, allowed_extra=0)  # cheap early refusal
