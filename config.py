@@ -82,18 +82,39 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "SEARCH_RANK_WINDOW": (1000, "Newest matches ranked per search; bounds the cost of very common words"),
     "SEARCH_PAGE_SIZE": (20, "Search results per page"),
     # Accounts
-    "LOGIN_MAX_FAILURES": (5, "Failed log-ins per account or address before a pause"),
+    "LOGIN_MAX_FAILURES": (5, "Failed log-ins (or current-password checks) per account before a pause"),
+    # OWASP: limit per address far above per account, so one person's typos never lock out
+    # everyone behind an office or mobile carrier's shared address.
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": (50, "Failed log-ins from one network address before it is paused"),
     "LOGIN_WINDOW_SECONDS": (60, "Window in which failed log-ins are counted"),
-    "PASSWORD_MIN_LENGTH": (10, "Shortest password accepted at sign-up"),
+    "PASSWORD_MIN_LENGTH": (10, "Shortest password accepted"),
+    # Hashing cost grows with length; 128 characters fits any passphrase or password manager.
+    "PASSWORD_MAX_LENGTH": (128, "Longest password accepted, in characters"),
+    "SESSION_MAX_DAYS": (30, "Days a log-in lasts at most, with or without keep-me-logged-in"),
+    "PASSWORD_RESET_MINUTES": (60, "Minutes a password-reset link works (once)"),
+    "EMAIL_VERIFY_DAYS": (7, "Days an email-confirmation link works"),
+    "ACCOUNT_MAILS_PER_HOUR": (3, "Reset or confirmation mails one address may be sent per hour"),
     "TRUSTED_PROXIES": (0, "Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust"),
+    "BASE_URL": ("", "Public address for links in mail, e.g. https://pappus.example.com (required in production)"),
+    # Mail (SMTP). Empty host: mail is written to the log instead (development).
+    "MAIL_HOST": ("", "SMTP server; empty = write mail to the log instead of sending it"),
+    "MAIL_PORT": (587, "SMTP port (587 for STARTTLS, 465 for SSL)"),
+    "MAIL_SECURITY": ("starttls", "starttls, ssl or none (none only for a server on this machine)"),
+    "MAIL_USERNAME": ("", "SMTP user name (empty = no log-in)"),
+    "MAIL_PASSWORD": ("", "SMTP password"),
+    "MAIL_FROM": ("Pappus <no-reply@pappus.example.com>", "Sender of every mail"),
+    "MAIL_TIMEOUT_SECONDS": (10, "Seconds to wait for the SMTP server"),
 }
+
+# The key `flask run` uses when SECRET_KEY is not set; production refuses it.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
 
 class Config:
     """Defaults shared by every environment."""
 
     KNOBS = KNOBS
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     # Secrets under their conventional names; production refuses to start without them.
     STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
     STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
@@ -105,7 +126,6 @@ class Config:
     LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "marketplace" / "translations")
-    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
@@ -127,6 +147,8 @@ for _name, (_default, _meaning) in KNOBS.items():
         _name,
         _env_int(_name, _default) if isinstance(_default, int) else _env_str(_name, _default),
     )
+# A remembered log-in lasts as long as its server-side session record (auth.sessions).
+Config.REMEMBER_COOKIE_DURATION = timedelta(days=Config.SESSION_MAX_DAYS)
 
 
 # Development and tests use the local Stripe-compatible server (devtools/stripe_server.py;
@@ -166,6 +188,8 @@ class TestingConfig(Config):
     STRIPE_PUBLISHABLE_KEY = LOCAL_STRIPE["STRIPE_PUBLISHABLE_KEY"]
     STRIPE_SECRET_KEY = LOCAL_STRIPE["STRIPE_SECRET_KEY"]
     STRIPE_WEBHOOK_SECRET = LOCAL_STRIPE["STRIPE_WEBHOOK_SECRET"]
+    MAIL_HOST = ""  # never mail the outside world from tests; the smtp_sink fixture catches mail
+    BASE_URL = ""  # links follow the test server's address unless a test sets one
 
 
 class ProductionConfig(Config):
@@ -176,12 +200,20 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse to start without the secrets a real deployment must provide."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "STRIPE_SECRET_KEY",
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "PAPPUS_BASE_URL", "STRIPE_SECRET_KEY",
                                      "STRIPE_WEBHOOK_SECRET", "PAPPUS_STRIPE_PUBLISHABLE_KEY")
                    if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+        # Anyone who knows the key can forge sessions and reset links: the published
+        # development key, or one short enough to guess, is as good as none.
+        secret = os.environ["SECRET_KEY"]
+        if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be a long random value, not the development key; make one with "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
             )
 
 

@@ -61,7 +61,7 @@ def creator_rows(n: int, rng: random.Random, categories: tuple, regions: tuple, 
     users, profiles = [], []
     for i in range(1, n + 1):
         users.append({"id": i, "email": f"bench{i}@example.com", "password_hash": "x",
-                      "display_name": f"Creator {i}", "role": "creator", "session_nonce": "0", "created_at": now})
+                      "display_name": f"Creator {i}", "role": "creator", "created_at": now})
         picked = rng.sample(categories, rng.choice((1, 1, 2, 2, 3)))
         region = rng.choice(regions)
         followers = int(rng.lognormvariate(9.0, 1.4))

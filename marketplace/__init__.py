@@ -50,7 +50,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 def _bind_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from marketplace.auth.service import load_user
+    from marketplace.auth.sessions import load_user
     from marketplace.extensions import babel, csrf, db, login_manager, migrate
     from marketplace.i18n import select_locale
 

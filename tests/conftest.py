@@ -1,5 +1,5 @@
 """Shared fixtures: the app on SQLite or PostgreSQL, clients, a CLI runner, a movable clock,
-and a way to act as each role.
+a way to act as each role, and a real SMTP server on loopback that catches the app's mail.
 
 The suite runs on a temporary SQLite file unless ``TEST_DATABASE_URL`` names another
 database (``make test`` points it at a throwaway PostgreSQL cluster). Tables are created
@@ -18,7 +18,7 @@ from sqlalchemy import text
 from config import TestingConfig
 from marketplace import clock, create_app
 from marketplace.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.factories import DEFAULT_PASSWORD, make_user, open_session
 
 # Fixture plugins every area's tests share (the local Stripe server: stripe_server, local_stripe).
 pytest_plugins = ["tests.stripe_server"]
@@ -121,8 +121,9 @@ def login_as(client):
 
     def sign_in(who, **fields):
         user = make_user(who, **fields) if isinstance(who, str) else who
+        key = open_session(user)
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = key
             session["_fresh"] = True
         return user
 
@@ -132,3 +133,27 @@ def login_as(client):
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """One real SMTP server (aiosmtpd) on a free loopback port for the whole run."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_sink(app, smtp_server):
+    """The app sends its mail to a local SMTP server; ``smtp_sink.wait_for(n)`` returns what
+    arrived (``.to``, ``.subject``, ``.text``, ``.html``). Empty at the start of each test."""
+    from marketplace import mail
+
+    saved = {key: app.config[key] for key in smtp_server.settings()}
+    app.config.update(smtp_server.settings())
+    smtp_server.clear()
+    yield smtp_server
+    mail.wait_for_deliveries()
+    app.config.update(saved)

@@ -12,18 +12,30 @@ _sequence = itertools.count(1)
 
 
 def make_user(role: str = "creator", *, email: str | None = None, password: str = DEFAULT_PASSWORD,
-              display_name: str | None = None, **fields) -> User:
+              display_name: str | None = None, verified: bool = True, **fields) -> User:
+    """A user whose email address is confirmed unless ``verified=False``."""
     n = next(_sequence)
     user = accounts.create_user(
         email or f"{role}{n}@example.com",
         password,
         display_name or f"{role.title()} {n}",
         Role(role),
+        verified=verified,
     )
     for name, value in fields.items():
         setattr(user, name, value)
     db.session.commit()
     return user
+
+
+def open_session(user: User) -> str:
+    """A log-in for ``user`` (committed); put the key in a test client's session as
+    ``session["_user_id"]`` to be that user in that client."""
+    from marketplace.auth.sessions import open_session as open_
+
+    key = open_(user, "test client")
+    db.session.commit()
+    return key
 
 
 def make_creator(*, handle: str | None = None, **profile_fields):

@@ -49,5 +49,20 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a new password."))])
+    confirm = PasswordField(
+        _l("Confirm new password"),
+        validators=[
+            DataRequired(_l("Type your new password again.")),
+            EqualTo("password", _l("The two passwords do not match.")),
+        ],
+    )
+
+
 class PostOnlyForm(FlaskForm):
     """A button that changes state (log out): a POST with nothing but the CSRF token."""

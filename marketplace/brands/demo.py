@@ -25,7 +25,7 @@ def seed_brands() -> None:
     for email, account_name, company, website, industry, verified in BRANDS:
         user = accounts.find_user_by_email(email)
         if user is None:
-            user = accounts.create_user(email, DEMO_PASSWORD, account_name, Role.BRAND)
+            user = accounts.create_user(email, DEMO_PASSWORD, account_name, Role.BRAND, verified=True)
         if brands.profile_for(user) is not None:
             continue
         brand = brands.save_profile(user, company_name=company, website=website, industry=industry)

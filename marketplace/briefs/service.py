@@ -186,8 +186,13 @@ def _transition(brief: Brief, expected: BriefState, new: BriefState, **values) -
 
 
 def open_brief(user: User, brief: Brief) -> None:
-    """Publish a draft to creators. Needs a verified brand and dates still in the future."""
+    """Publish a draft to creators. Needs a confirmed email address, a verified brand and
+    dates still in the future."""
     _require_owner(user, brief)
+    if not user.is_verified:
+        # Creators act on an open brief: the brand must be reachable at its address first.
+        raise NotAllowed(_("Confirm your email address before opening a brief: open the link we sent "
+                           "to %(email)s, or send a new one from your account page.", email=user.email))
     if not brief.brand.is_verified:
         raise NotAllowed(_("Your brand is not verified yet, so this brief stays a draft. Staff check "
                            "new brands; you will be able to open it once they have."))

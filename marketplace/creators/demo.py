@@ -124,7 +124,7 @@ def seed_creators() -> None:
         if handle in existing:
             continue
         user = User(email=f"creator{n:03d}@demo.pappus.example.com", password_hash=password_hash,
-                    display_name=name, role=Role.CREATOR)
+                    display_name=name, role=Role.CREATOR, email_verified_at=now)
         db.session.add(user)
         db.session.flush()
         zh, en = BIOS[main]

@@ -60,6 +60,7 @@ def test_protection_period(client, login_as, frozen_clock):
     assert note.deleted_at is None
 
     frozen_clock.advance(timedelta(days=30, seconds=1))
+    login_as(creator.user)  # a month on, the log-in itself has expired (SESSION_MAX_DAYS)
     client.post(f"/notes/{note.id}/delete")
     db.session.refresh(note)
     assert note.deleted_at is not None
