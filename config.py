@@ -52,6 +52,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "CANCEL_REFUND_IN_REVIEW_PERCENT": (90, "Share back to the brand when cancelled in review (rest is the kill fee)"),
     "PAYOUT_HOLD_HOURS": (0, "Hold between metrics reported and the payout falling due"),
     "DEFAULT_CURRENCY": ("CNY", "Currency of new briefs and balances (ISO 4217)"),
+    "LEDGER_PAGE_SIZE": (25, "Movements, transactions and accounts per page on balance and ledger pages"),
     # Audit of undisclosed ads
     "AUDIT_QUEUE_THRESHOLD": (50, "Detector score (0-100) at which a note enters the staff queue"),
     "AUDIT_FILE_WITHIN_DAYS": (7, "Days a creator has to file a flagged note and avoid a strike"),
