@@ -89,7 +89,7 @@ def verify(conn) -> Report:
         if rows:
             shown = "; ".join(", ".join(str(v) for v in row) for row in rows[:SHOWN])
             more = f" (and {len(rows) - SHOWN} more)" if len(rows) > SHOWN else ""
-            report.problems.append(f"- {len(rows)} {what}: {shown}{more}")
+            report.problems.append(f"- {what} ({len(rows)}): {shown}{more}")
     report.transactions, report.entries, report.accounts = conn.execute(text(
         "SELECT (SELECT COUNT(*) FROM ledger_transactions), (SELECT COUNT(*) FROM ledger_entries), "
         "(SELECT COUNT(*) FROM ledger_accounts)")).one()
