@@ -31,12 +31,12 @@ from marketplace.money import Money, share_of
 K = AccountKind
 
 
-def _amount(money: Money, what: str = "amount") -> int:
+def _amount(money: Money) -> int:
     if not isinstance(money, Money):
         raise Invalid(_("Amounts are given as Money (minor units and a currency)."))
     books.check_currency(money.currency)
     if money.cents <= 0:
-        raise Invalid(_("The %(what)s must be more than zero.", what=what))
+        raise Invalid(_("The amount must be more than zero."))
     return money.cents
 
 
@@ -130,7 +130,7 @@ def settle(order_id: int, creator_id: int, fee: Money, service_fee: Money, commi
         raise Invalid(_("Fees and commission cannot be negative."))
     if commission.cents > fee.cents:
         raise Invalid(_("The commission cannot be more than the creator's fee."))
-    total = _amount(fee + service_fee, _("total"))
+    total = _amount(fee + service_fee)
     _creator(creator_id)
     escrow = _escrow(order_id)
     return books.book(TxnKind.SETTLE, reference, [
