@@ -84,7 +84,7 @@ def matching_accounts(q: str):
     from marketplace.brands.models import BrandProfile
     from marketplace.creators.models import CreatorProfile
 
-    brands = select(BrandProfile.id).where(BrandProfile.company_name.contains(q, autoescape=True))
+    brands = select(BrandProfile.id).where(BrandProfile.company_name.icontains(q, autoescape=True))
     creators = select(CreatorProfile.id).where(
         CreatorProfile.handle.contains(q.lstrip("@").lower(), autoescape=True))
     conditions = [
@@ -131,7 +131,7 @@ def transactions_page(q: str = "", *, account_id: int | None = None,
     statement = select(Transaction).order_by(Transaction.id.desc())
     if q:
         statement = statement.where(or_(
-            Transaction.reference.contains(q, autoescape=True),
+            Transaction.reference.icontains(q, autoescape=True),
             Transaction.id.in_(select(Entry.transaction_id).where(Entry.account_id.in_(matching_accounts(q))))))
     if account_id is not None:
         statement = statement.where(Transaction.id.in_(
