@@ -10,6 +10,7 @@ balance are serialised and neither can spend what the other already took.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -100,27 +101,37 @@ def balance(acct: Account) -> Money:
     return Money(int(balance_cents(acct.id)), acct.currency)
 
 
-def lock(account_ids) -> None:
-    """Serialise bookings that take money from these accounts (in id order: no deadlocks).
+def _is_lock_error(error: OperationalError) -> bool:
+    """SQLite's busy timeout ran out, or PostgreSQL broke a deadlock or a lock wait."""
+    code = getattr(error.orig, "sqlstate", None)
+    return "database is locked" in str(error.orig) or code in ("40P01", "55P03")
 
-    A wait that ends in a lock error (SQLite's busy timeout, a PostgreSQL deadlock) becomes a
-    clear refusal; the caller rolls back and nothing was booked.
-    """
+
+@contextmanager
+def lock_waits_refused():
+    """A booking that waited too long for another one becomes a clear refusal (the caller
+    rolls back; nothing was booked), never a server error."""
+    try:
+        yield
+    except OperationalError as error:
+        if not _is_lock_error(error):
+            raise
+        raise Conflict(_("The balance is being changed by another request and nothing was booked. "
+                         "Try again in a moment.")) from error
+
+
+def lock(account_ids) -> None:
+    """Serialise bookings that take money from these accounts (in id order: no deadlocks)."""
     ids = sorted(set(account_ids))
     if not ids:
         return
-    try:
-        if _dialect() == "postgresql":
-            db.session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(Account.id)
-                               .with_for_update())
-        else:
-            # Setting a column to itself changes nothing but takes SQLite's write lock, which
-            # it keeps to the end of the transaction: the balance read after it is current.
-            db.session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(ids))
-                               .values(id=Account.__table__.c.id))
-    except OperationalError as error:
-        raise Conflict(_("The balance is being changed by another request and nothing was booked. "
-                         "Try again in a moment.")) from error
+    if _dialect() == "postgresql":
+        db.session.execute(select(Account.id).where(Account.id.in_(ids)).order_by(Account.id).with_for_update())
+    else:
+        # Setting a column to itself changes nothing but takes SQLite's write lock, which
+        # it keeps to the end of the transaction: the balance read after it is current.
+        db.session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(ids))
+                           .values(id=Account.__table__.c.id))
 
 
 def find(kind: TxnKind, reference: str) -> Transaction | None:
@@ -169,6 +180,12 @@ def shortage_reason(key: Key, has: int, needs: int) -> str:
 def book(kind: TxnKind, reference: str, legs: list[Leg], *, memo: str = "", actor=None,
          reverses: Transaction | None = None) -> Transaction:
     """Write one balanced transaction, or refuse having written nothing."""
+    with lock_waits_refused():
+        return _book(kind, reference, legs, memo=memo, actor=actor, reverses=reverses)
+
+
+def _book(kind: TxnKind, reference: str, legs: list[Leg], *, memo: str, actor,
+          reverses: Transaction | None) -> Transaction:
     reference = _clean_reference(reference)
     legs = [leg for leg in legs if leg.amount != 0]
     if len(legs) < 2 or len({(leg.key.kind, leg.key.owner_id) for leg in legs}) != len(legs):

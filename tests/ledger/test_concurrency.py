@@ -6,10 +6,12 @@ import multiprocessing
 import threading
 
 import pytest
+from sqlalchemy import text
 
-from marketplace.errors import DomainError
+from marketplace.errors import Conflict, DomainError
 from marketplace.extensions import db
 from marketplace.ledger import service as ledger
+from marketplace.ledger.models import AccountKind
 from marketplace.money import Money
 from tests.factories import make_brand
 
@@ -112,3 +114,24 @@ def test_a_duplicate_webhook_at_once_credits_once(app):
     assert {o[0] for o in outcomes} == {"booked"}, outcomes
     assert len({o[1] for o in outcomes}) == 1
     assert ledger.brand_balance(brand_id, "CNY")[0] == Money(2500, "CNY")
+
+
+def test_a_booking_that_waits_too_long_is_refused_not_a_server_error(app):
+    brand = make_brand()
+    ledger.credit_topup(brand.id, Money(40000, "CNY"), "topup-1")
+    db.session.commit()
+    account_id = ledger.find_account(AccountKind.BRAND_AVAILABLE, brand.id, "CNY").id
+    postgres = db.engine.dialect.name == "postgresql"
+    with db.engine.connect() as blocker:
+        # Another request holds the brand's account (and on SQLite the write lock) and is slow.
+        blocker.execute(text("UPDATE ledger_accounts SET id = id WHERE id = :id"), {"id": account_id})
+        db.session.execute(text("SET LOCAL lock_timeout = '200ms'" if postgres else "PRAGMA busy_timeout = 200"))
+        try:
+            with pytest.raises(Conflict, match="being changed by another request and nothing was booked"):
+                ledger.hold(brand.id, 1, Money(100, "CNY"), "order-1-hold")
+        finally:
+            if not postgres:
+                db.session.execute(text("PRAGMA busy_timeout = 5000"))  # the pooled connection's default
+            db.session.rollback()
+        blocker.rollback()
+    assert ledger.brand_balance(brand.id, "CNY") == (Money(40000, "CNY"), Money(0, "CNY"))
