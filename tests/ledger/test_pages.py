@@ -102,3 +102,27 @@ def test_the_pages_speak_chinese(client, staff, books):
 def test_only_staff_see_the_ledger(client, login_as, role):
     login_as(role)
     assert client.get("/staff/ledger/").status_code == 403
+
+
+@pytest.mark.parametrize("url", ["/staff/ledger/", "/staff/ledger/transactions"])
+def test_ledger_pages_do_not_query_per_row(client, staff, books, url):
+    from sqlalchemy import event
+
+    def count_queries():
+        statements = []
+        listener = lambda *args: statements.append(args[2])  # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    few = count_queries()
+    for n in range(6):  # more brands, creators, orders, transactions and accounts
+        brand, creator = make_brand(), make_creator()
+        ledger.credit_topup(brand.id, Money(1000, "CNY"), f"topup-x{n}")
+        ledger.hold(brand.id, 100 + n, Money(500, "CNY"), f"order-{100 + n}-hold")
+        ledger.settle(100 + n, creator.id, Money(500, "CNY"), Money(0, "CNY"), Money(0, "CNY"), f"order-{100 + n}-settle")
+    db.session.commit()
+    assert count_queries() == few
