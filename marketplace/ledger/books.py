@@ -27,6 +27,15 @@ from marketplace.money import CURRENCIES, Money, format_money
 MAX_REFERENCE = 120
 
 
+class InsufficientFunds(Conflict):
+    """The account that would give the money does not hold enough. ``short`` is the amount
+    missing (a page can offer a top-up of exactly that), ``has`` and ``needs`` the figures."""
+
+    def __init__(self, reason: str, *, short: Money, has: Money, needs: Money):
+        super().__init__(reason)
+        self.short, self.has, self.needs = short, has, needs
+
+
 @dataclass(frozen=True)
 class Key:
     """Names an account that may not exist yet: it is opened only when a booking into it
@@ -211,7 +220,9 @@ def _book(kind: TxnKind, reference: str, legs: list[Leg], *, memo: str, actor,
         acct = found[leg.key]
         has = int(balance_cents(acct.id)) if acct is not None else 0
         if has + leg.amount < 0:
-            raise Conflict(shortage_reason(leg.key, has, -leg.amount))
+            raise InsufficientFunds(shortage_reason(leg.key, has, -leg.amount),
+                                    short=Money(-leg.amount - has, currency), has=Money(has, currency),
+                                    needs=Money(-leg.amount, currency))
     for leg in legs:
         if found[leg.key] is None:
             found[leg.key] = account(leg.key.kind, leg.key.owner_id, currency, create=True,

@@ -2,8 +2,9 @@
 
 Each function books one transaction (or returns the one already booked under the same
 kind and reference, so a retry or a duplicate webhook books once) and only flushes: the
-caller commits. A refusal (``Invalid`` for a malformed request, ``Conflict`` when the money
-is not there) is raised before anything is written.
+caller commits. A refusal (``Invalid`` for a malformed request, ``Conflict`` for a state
+that does not allow it, and its subclass ``InsufficientFunds``, carrying the amount missing,
+when the money is not there) is raised before anything is written.
 
     credit_topup   gateway cash     → brand available              (a card payment arrived)
     hold           brand available  → order escrow                 (an order was accepted)
@@ -24,7 +25,7 @@ from sqlalchemy import case, func, select
 from marketplace.errors import Conflict, Invalid
 from marketplace.extensions import db
 from marketplace.ledger import books
-from marketplace.ledger.books import Key, Leg
+from marketplace.ledger.books import InsufficientFunds, Key, Leg  # noqa: F401  (part of the API)
 from marketplace.ledger.models import PLATFORM_OWNER, Account, AccountKind, Entry, Transaction, TxnKind
 from marketplace.money import Money, share_of
 
@@ -186,6 +187,15 @@ def brand_balance(brand_id: int, currency: str) -> tuple[Money, Money]:
         .where(Account.kind == K.ORDER_ESCROW, Account.brand_id == brand_id, Account.currency == currency))
     return (Money(int(books.balance_cents(available.id)) if available else 0, currency),
             Money(int(held), currency))
+
+
+def creator_balance(creator_id: int, currency: str) -> tuple[Money, Money]:
+    """(payable, paid out): what the creator has earned and not been paid, and what was paid."""
+    figures = []
+    for kind in (K.CREATOR_PAYABLE, K.CREATOR_PAID_OUT):
+        found = books.account(kind, creator_id, currency)
+        figures.append(books.balance(found) if found else Money(0, currency))
+    return figures[0], figures[1]
 
 
 def order_escrow(order_id: int) -> Money | None:

@@ -70,6 +70,8 @@ def test_a_short_balance_refuses_the_hold_with_the_amount_missing_and_changes_no
     with pytest.raises(Conflict) as refused:
         ledger.hold(funded.id, 7, cny(620), "order-7-hold")
     assert "short by CN¥120.00" in refused.value.reason
+    assert isinstance(refused.value, ledger.InsufficientFunds)
+    assert (refused.value.short, refused.value.has, refused.value.needs) == (cny(120), cny(500), cny(620))
     assert "CN¥500.00 available" in refused.value.reason
     assert counts() == before
     assert ledger.find_account(AccountKind.ORDER_ESCROW, 7, "CNY") is None  # not even opened
@@ -131,8 +133,7 @@ def test_pay_creator_moves_payable_to_paid_out_and_never_twice(funded):
     ledger.pay_creator(creator.id, cny(100), "payout-1")
     db.session.commit()
     assert ledger.pay_creator(creator.id, cny(100), "payout-1")  # the same payout: booked once
-    paid = ledger.find_account(AccountKind.CREATOR_PAID_OUT, creator.id, "CNY")
-    assert ledger.balance(paid) == cny(100)
+    assert ledger.creator_balance(creator.id, "CNY") == (cny(0), cny(100))
     with pytest.raises(Conflict, match="The creator is owed CN¥0.00"):
         ledger.pay_creator(creator.id, cny(100), "payout-2")
 
