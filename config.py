@@ -59,6 +59,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "STRIPE_JS_URL": ("https://js.stripe.com/v3/", "Where pages load Stripe.js from (development: the local server's stand-in)"),
     "STRIPE_MAX_NETWORK_RETRIES": (3, "Retries of a Stripe call after a network error, 5xx or 429, under the same idempotency key"),
     "STRIPE_TIMEOUT_SECONDS": (30, "Seconds to wait for Stripe's answer before retrying"),
+    "LEDGER_PAGE_SIZE": (25, "Movements, transactions and accounts per page on balance and ledger pages"),
     # Audit of undisclosed ads
     "AUDIT_QUEUE_THRESHOLD": (50, "Detector score (0-100) at which a note enters the staff queue"),
     "AUDIT_FILE_WITHIN_DAYS": (7, "Days a creator has to file a flagged note and avoid a strike"),

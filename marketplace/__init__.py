@@ -78,11 +78,12 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.notes import bp as notes_bp
     from marketplace.filings import bp as filings_bp
     from marketplace.search import bp as search_bp
+    from marketplace.ledger import bp as ledger_bp
 
     for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp,
                       briefs_bp):
         app.register_blueprint(blueprint)
-    for blueprint in (notes_bp, filings_bp, search_bp):
+    for blueprint in (notes_bp, filings_bp, search_bp, ledger_bp):
         app.register_blueprint(blueprint)
 
 
@@ -99,3 +100,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(api_tokens_cli)
     from marketplace.audit.cli import audit_cli
     app.cli.add_command(audit_cli)
+    from marketplace.ledger.cli import ledger_cli
+    app.cli.add_command(ledger_cli)

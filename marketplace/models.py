@@ -8,3 +8,5 @@ from marketplace.api.tokens import ApiToken  # noqa: F401
 from marketplace.notes.models import Note, NoteImage, NoteTag  # noqa: F401
 from marketplace.filings.models import Filing  # noqa: F401
 from marketplace.search.documents import search_documents  # noqa: F401
+from marketplace.ledger.models import Account, Entry, Transaction  # noqa: F401
+import marketplace.ledger.guard  # noqa: F401,E402  (append-only triggers on create_all)
