@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+from marketplace.taxonomy import categories_from_mask
+
 
 class UTCDateTime(TypeDecorator):
     """Stores aware datetimes as UTC and always hands back aware UTC datetimes.
@@ -39,8 +41,6 @@ class CategoryMask:
 
     @property
     def categories(self) -> list[str]:
-        from marketplace.creators.taxonomy import categories_from_mask  # reads app config
-
         return categories_from_mask(self.categories_mask)
 
 

@@ -78,7 +78,7 @@ def make_eligible_creator(*, handle: str | None = None, categories=("beauty",), 
                           video_quote_cents: int | None = None, audience_regions: dict | None = None, **fields):
     """A creator who passes every eligibility rule: reach reported, payouts ready, accepting orders."""
     from marketplace import clock
-    from marketplace.creators.taxonomy import mask_from_categories
+    from marketplace.taxonomy import mask_from_categories
 
     now = clock.now()
     audience_regions = audience_regions if audience_regions is not None else {region: 60}
@@ -102,7 +102,7 @@ def make_brief(brand=None, *, state: str = "open", categories=("beauty",), **fie
 
     from marketplace import clock
     from marketplace.briefs.models import Brief
-    from marketplace.creators.taxonomy import mask_from_categories
+    from marketplace.taxonomy import mask_from_categories
 
     brand = brand or make_brand()
     now = clock.now()

@@ -47,7 +47,3 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new_password", _l("The two passwords do not match.")),
         ],
     )
-
-
-class PostOnlyForm(FlaskForm):
-    """A button that changes state (log out): a POST with nothing but the CSRF token."""

@@ -5,7 +5,8 @@ from flask_login import current_user, login_user, logout_user
 
 from marketplace.access import PUBLIC, SIGNED_IN, audience
 from marketplace.auth import bp, service
-from marketplace.auth.forms import ChangePasswordForm, LoginForm, PostOnlyForm, SignupForm
+from marketplace.auth.forms import ChangePasswordForm, LoginForm, SignupForm
+from marketplace.forms import PostOnlyForm
 from marketplace.errors import DomainError
 from marketplace.extensions import db
 from marketplace.web import perform, safe_next, show_error

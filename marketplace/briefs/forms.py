@@ -10,8 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from marketplace.briefs.service import BriefInput
-from marketplace.creators import taxonomy
-from marketplace.creators.forms import MultiCheckboxField
+from marketplace import taxonomy
+from marketplace.forms import MultiCheckboxField
 from marketplace.money import from_cents, to_cents
 from marketplace.matching.service import BRIEF_SORTS, CREATOR_SORTS, Filters
 

@@ -16,7 +16,7 @@ from marketplace import clock
 from marketplace.auth.models import User
 from marketplace.brands import service as brands
 from marketplace.briefs.models import Brief, BriefState
-from marketplace.creators import taxonomy
+from marketplace import taxonomy
 from marketplace.errors import Conflict, Invalid, NotAllowed
 from marketplace.extensions import db
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_FEE_CENTS

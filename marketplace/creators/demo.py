@@ -15,7 +15,7 @@ from marketplace import clock
 from marketplace.auth import service as accounts
 from marketplace.auth.models import Role, User
 from marketplace.creators.models import CreatorProfile
-from marketplace.creators.taxonomy import mask_from_categories
+from marketplace.taxonomy import mask_from_categories
 from marketplace.extensions import db
 
 SEED = 20260503

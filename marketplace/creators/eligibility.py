@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace import clock
-from marketplace.creators.formatting import as_of_day, as_of_moment
+from marketplace.formatting import as_of_day, as_of_moment
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import NotAllowed
 from marketplace.extensions import db

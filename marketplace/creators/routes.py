@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from marketplace.access import PUBLIC, audience
 from marketplace.auth.models import Role
-from marketplace.creators import bp, eligibility, service, taxonomy
+from marketplace.creators import bp, eligibility, service
 from marketplace.creators.forms import AvatarForm, ProfileForm
 from marketplace.money import from_cents, to_cents
 from marketplace.staff.service import actions_for
@@ -20,7 +20,7 @@ def creator_helpers():
         profile = service.profile_for(current_user)
         return profile, eligibility.check(profile)
 
-    return {"my_creator_standing": my_creator_standing, "tx_label": taxonomy.label}
+    return {"my_creator_standing": my_creator_standing}
 
 
 @bp.route("/creator/profile", methods=["GET", "POST"])

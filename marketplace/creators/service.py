@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace.auth.models import User
-from marketplace.creators import taxonomy
+from marketplace import taxonomy
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Invalid, NotAllowed
 from marketplace.extensions import db

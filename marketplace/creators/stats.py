@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from marketplace import clock
 from marketplace.auth.models import User
-from marketplace.creators import taxonomy
+from marketplace import taxonomy
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Conflict, Invalid
 from marketplace.extensions import db

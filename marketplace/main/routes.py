@@ -7,7 +7,7 @@ from marketplace.auth import service as accounts
 from marketplace.auth.models import Role
 from marketplace.i18n import LOCALE_COOKIE
 from marketplace.main import bp
-from marketplace.main.forms import LanguageForm
+from marketplace.forms import LanguageForm
 from marketplace.web import perform, safe_next
 
 

@@ -21,8 +21,8 @@ from flask_babel import get_translations
 from sqlalchemy import Float, case, cast, literal, or_
 
 from marketplace.briefs.models import Brief
-from marketplace.creators import taxonomy
-from marketplace.creators.formatting import bps
+from marketplace import taxonomy
+from marketplace.formatting import bps
 from marketplace.money import format_money as money
 from marketplace.creators.models import CreatorProfile as C
 

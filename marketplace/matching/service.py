@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from marketplace import clock
 from marketplace.briefs.models import Brief, BriefState
-from marketplace.creators import eligibility, taxonomy
+from marketplace import taxonomy
+from marketplace.creators import eligibility
 from marketplace.creators.models import CreatorProfile as C
 from marketplace.extensions import db
 from marketplace.matching import scoring

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.access import PUBLIC, audience
-from marketplace.auth.forms import PostOnlyForm
+from marketplace.forms import PostOnlyForm
 from marketplace.auth.models import Role
 from marketplace.errors import DomainError
 from marketplace.notes import bp, images, service

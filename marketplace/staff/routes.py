@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from marketplace.access import audience
 from marketplace.api import tokens
-from marketplace.auth.forms import PostOnlyForm
 from marketplace.auth.models import Role
 from marketplace.brands import service as brands
 from marketplace.brands.models import BrandProfile
@@ -130,4 +129,4 @@ def staff_helpers():
     def brands_waiting():
         return [b for b in brands.brands_for_staff() if not b.is_verified]
 
-    return {"brands_waiting": brands_waiting, "post_only_form": PostOnlyForm}
+    return {"brands_waiting": brands_waiting}

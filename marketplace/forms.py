@@ -1,0 +1,29 @@
+"""Form pieces every area's pages share: the bare POST button, a list of checkboxes, the
+language switch. Area forms live in their area's ``forms.py``."""
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+
+class PostOnlyForm(FlaskForm):
+    """A button that changes state (log out, open a brief): a POST with nothing but the CSRF token."""
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class LanguageForm(FlaskForm):
+    """The language switch (a POST, so switching language is never a GET side effect)."""
+
+    locale = SelectField(choices=[])
+    next = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = [
+            SelectChoice(code, name) for code, name in current_app.config["LANGUAGES"].items()
+        ]
