@@ -88,7 +88,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from marketplace.auth.cli import users_cli
-    from marketplace.api.tokens import api_tokens_cli
+    from marketplace.api_tokens.cli import api_tokens_cli
     from marketplace.cli import config_table, demo_cli
 
     app.cli.add_command(users_cli)

@@ -123,7 +123,7 @@ def make_brief(brand=None, *, state: str = "open", categories=("beauty",), **fie
 
 def make_api_token(name: str = "Follower feed"):
     """An API token and its plain text (the only time the plain text exists)."""
-    from marketplace.api.tokens import create_token
+    from marketplace.api_tokens.service import create_token
 
     token, plain = create_token(name)
     db.session.commit()

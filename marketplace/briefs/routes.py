@@ -57,7 +57,7 @@ def create():
 @bp.route("/briefs/<int:brief_id>/edit", methods=["GET", "POST"])
 @audience(Role.BRAND)
 def edit(brief_id: int):
-    brief = service.get_brief(brief_id, current_user, edit=True)
+    brief = service.load_brief(brief_id, current_user, edit=True)
     form = BriefForm()
     if not form.is_submitted():
         form.fill_from(brief)
@@ -69,7 +69,7 @@ def edit(brief_id: int):
 
 
 def _change_state(brief_id: int, change, done: str):
-    brief = service.get_brief(brief_id, current_user, edit=True)
+    brief = service.load_brief(brief_id, current_user, edit=True)
     if PostOnlyForm().validate_on_submit() and perform(lambda: change(current_user, brief)):
         flash(done, "success")
     return redirect(url_for("briefs.show", brief_id=brief.id))
@@ -90,7 +90,7 @@ def close_brief(brief_id: int):
 @bp.route("/briefs/<int:brief_id>")
 @audience(SIGNED_IN)
 def show(brief_id: int):
-    brief = service.get_brief(brief_id, current_user)
+    brief = service.load_brief(brief_id, current_user)
     context = {"brief": brief, "is_owner": current_user.is_brand and brief.brand.user_id == current_user.id}
     if current_user.is_creator:
         profile = creators.profile_for(current_user)
@@ -102,7 +102,7 @@ def show(brief_id: int):
 @bp.route("/briefs/<int:brief_id>/matches")
 @audience(Role.BRAND, Role.STAFF)
 def matches(brief_id: int):
-    brief = service.get_brief(brief_id, current_user, edit=not current_user.is_staff)
+    brief = service.load_brief(brief_id, current_user, edit=not current_user.is_staff)
     form = FilterForm(request.args)
     page = matching.creators_for_brief(brief, form.to_filters(current_app.config["MATCHES_PER_PAGE"]))
     return render_template("briefs/matches.html", brief=brief, page=page, form=form)

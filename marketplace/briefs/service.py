@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -17,7 +17,7 @@ from marketplace.auth.models import User
 from marketplace.brands import service as brands
 from marketplace.briefs.models import Brief, BriefState
 from marketplace import taxonomy
-from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_FEE_CENTS
 
@@ -210,16 +210,20 @@ def state_label(state: str) -> str:
     return {"draft": _("a draft"), "open": _("open"), "closed": _("closed")}.get(state, state)
 
 
-def get_brief(brief_id: int, user: User, *, edit: bool = False) -> Brief:
-    """Loader: 404 if missing or a draft the user may not see; 403 to change another's brief."""
+def is_owner(viewer, brief: Brief) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False) and getattr(viewer, "is_brand", False)
+                and brief.brand.user_id == viewer.id)
+
+
+def load_brief(brief_id: int, viewer, *, edit: bool = False) -> Brief:
+    """The brief as ``viewer`` may see it: NotFound if missing or a draft of another brand
+    (drafts are private: not even their existence is confirmed); NotAllowed when ``edit``
+    asks for the owner and the viewer is not."""
     brief = db.session.get(Brief, brief_id)
-    if brief is None:
-        abort(404)
-    owner = user.is_authenticated and user.is_brand and brief.brand.user_id == user.id
-    if brief.is_draft and not owner:
-        abort(404)  # drafts are private: do not even confirm they exist
-    if edit and not owner:
-        abort(403)
+    if brief is None or (brief.is_draft and not is_owner(viewer, brief)):
+        raise NotFound(_("There is no brief %(id)s.", id=brief_id))
+    if edit and not is_owner(viewer, brief):
+        raise NotAllowed(_("This brief belongs to another brand."))
     return brief
 
 

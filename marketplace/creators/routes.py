@@ -1,5 +1,5 @@
 """Creator pages: the profile and price card, the avatar, and the public creator page."""
-from flask import abort, flash, redirect, render_template, send_from_directory, url_for
+from flask import flash, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,7 +8,7 @@ from marketplace.auth.models import Role
 from marketplace.creators import bp, eligibility, service
 from marketplace.creators.forms import AvatarForm, ProfileForm
 from marketplace.money import from_cents, to_cents
-from marketplace.staff.service import actions_for
+from marketplace.audit_trail import entries_for
 from marketplace.web import perform
 
 
@@ -76,15 +76,13 @@ def avatar(name: str):
 @bp.route("/c/<handle>")
 @audience(PUBLIC)
 def public_page(handle: str):
-    profile = service.find_by_handle(handle)
-    if profile is None or profile.is_banned and not (current_user.is_authenticated and current_user.is_staff):
-        abort(404)
+    profile = service.load_creator(handle, current_user)
     staff_view = current_user.is_authenticated and current_user.is_staff
     context = {"profile": profile, "staff_view": staff_view}
     if staff_view:
         from marketplace.staff.forms import FollowersForm, PayoutReadinessForm
 
-        context.update(history=actions_for("creator", profile.id),
+        context.update(history=entries_for("creator", profile.id),
                        followers_form=FollowersForm(followers=profile.follower_count),
                        payouts_form=PayoutReadinessForm(payouts_ready=profile.payouts_ready_at is not None,
                                                         identity_confirmed=profile.identity_confirmed_at is not None),

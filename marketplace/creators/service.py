@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from marketplace.auth.models import User
 from marketplace import taxonomy
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import Invalid, NotAllowed
+from marketplace.errors import Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_QUOTE_CENTS
 
@@ -29,16 +29,46 @@ IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
 
 
 def profile_for(user: User) -> CreatorProfile | None:
+    """The user's own creator profile, or None before they have saved one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
     return db.session.scalar(select(CreatorProfile).where(CreatorProfile.user_id == user.id))
 
 
+def normalize_handle(raw: str | None) -> str:
+    """Handles are stored lower-case; "@Lin_Xiaoyu" and "lin_xiaoyu" name the same creator."""
+    return (raw or "").strip().lstrip("@").lower()
+
+
 def find_by_handle(handle: str) -> CreatorProfile | None:
-    return db.session.scalar(select(CreatorProfile).where(CreatorProfile.handle == (handle or "").lower()))
+    return db.session.scalar(select(CreatorProfile).where(CreatorProfile.handle == normalize_handle(handle)))
+
+
+def hidden_from(profile: CreatorProfile, viewer) -> bool:
+    """The one rule for banned creators: they, their page and their notes are gone for
+    everyone but staff (and the platform's own processes)."""
+    return profile.is_banned and not getattr(viewer, "is_staff", False)
+
+
+def load_creator(handle: str, viewer) -> CreatorProfile:
+    """The creator with this handle (any case, "@" optional) as ``viewer`` may see them."""
+    profile = find_by_handle(handle)
+    if profile is None or hidden_from(profile, viewer):
+        raise NotFound(_("No creator has the handle %(handle)s.", handle=handle))
+    return profile
+
+
+def load_creator_by_id(creator_id: int) -> CreatorProfile:
+    """For staff pages and processes, which address creators by id and see banned ones."""
+    profile = db.session.get(CreatorProfile, creator_id)
+    if profile is None:
+        raise NotFound(_("There is no creator %(id)s.", id=creator_id))
+    return profile
 
 
 def creators_for_staff(search: str = "", limit: int = 100) -> list[CreatorProfile]:
     """Newest creators first, optionally those whose handle contains ``search`` ("@" optional)."""
-    search = (search or "").strip().lstrip("@").lower()
+    search = normalize_handle(search)
     statement = select(CreatorProfile).order_by(CreatorProfile.created_at.desc()).limit(limit)
     if search:
         statement = statement.where(CreatorProfile.handle.contains(search, autoescape=True))
@@ -46,7 +76,7 @@ def creators_for_staff(search: str = "", limit: int = 100) -> list[CreatorProfil
 
 
 def _clean_handle(raw: str, profile: CreatorProfile | None) -> str:
-    handle = (raw or "").strip().lstrip("@").lower()
+    handle = normalize_handle(raw)
     if not HANDLE_RE.match(handle):
         raise Invalid(_("Use 3–30 lower-case letters, digits or underscores, starting with a "
                         "letter or digit."), field="handle")

@@ -14,7 +14,7 @@ from marketplace.web import perform
 @bp.route("/filings/<code>")
 @audience(PUBLIC)
 def receipt(code):
-    return render_template("filings/receipt.html", filing=service.receipt(code))
+    return render_template("filings/receipt.html", filing=service.load_filing(code))
 
 
 @bp.route("/filings")
@@ -34,7 +34,7 @@ def library():
 @bp.route("/staff/notes/<int:note_id>/file", methods=["POST"])
 @audience(Role.STAFF)
 def staff_file(note_id):
-    note = notes.note_for_viewer(note_id, current_user)
+    note = notes.load_note(note_id, current_user)
     form = FileForm.for_brands()
     if form.validate_on_submit():
         if outcome := perform(lambda: service.staff_file_note(

@@ -5,8 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.access import PUBLIC, audience
+from marketplace.audit_trail import entries_for
 from marketplace.forms import PostOnlyForm
 from marketplace.auth.models import Role
+from marketplace.creators import service as creators
 from marketplace.errors import DomainError
 from marketplace.notes import bp, images, service
 from marketplace.notes.forms import NoteForm, ReasonForm
@@ -23,7 +25,7 @@ def feed_helpers():
 @bp.route("/notes/<int:note_id>")
 @audience(PUBLIC)
 def show(note_id):
-    note = service.note_for_viewer(note_id, current_user)
+    note = service.load_note(note_id, current_user)
     owner = current_user.is_authenticated and note.creator.user_id == current_user.id
     return render_template("notes/show.html", note=note, owner=owner,
                            unindexed_reason=service.not_indexable_reason(note) if owner else None)
@@ -32,7 +34,7 @@ def show(note_id):
 @bp.route("/@<handle>/notes")
 @audience(PUBLIC)
 def by_creator(handle):
-    creator = service.creator_by_handle(handle)
+    creator = creators.load_creator(handle, current_user)
     return render_template("notes/creator.html", creator=creator,
                            notes=service.notes_by_creator(creator, current_user))
 
@@ -41,7 +43,7 @@ def by_creator(handle):
 @audience(Role.CREATOR)
 def mine():
     try:
-        creator = service.creator_of(current_user)
+        creator = service.publisher(current_user)
     except DomainError as error:
         show_error(None, error)
         return render_template("notes/mine.html", creator=None, notes=[], reason_for=None)
@@ -57,7 +59,7 @@ def new():
     status = 200
     if form.validate_on_submit():
         outcome = perform(lambda: service.publish_note(
-            service.creator_of(current_user), form.title.data, form.body.data, form.tags.data,
+            service.publisher(current_user), form.title.data, form.body.data, form.tags.data,
             is_paid=form.is_paid.data, is_private=form.is_private.data,
             uploads=request.files.getlist(form.images.name)), form)
         if outcome:
@@ -70,7 +72,7 @@ def new():
 @bp.route("/notes/<int:note_id>/edit", methods=["GET", "POST"])
 @audience(Role.CREATOR)
 def edit(note_id):
-    note = service.own_note(note_id, current_user)
+    note = service.load_note(note_id, current_user, own=True)
     status = 200
     form = NoteForm(data={"title": note.title, "body": note.body, "tags": " ".join(note.tag_names),
                           "is_paid": note.is_paid, "is_private": note.is_private})
@@ -90,7 +92,7 @@ def edit(note_id):
 @bp.route("/notes/<int:note_id>/delete", methods=["POST"])
 @audience(Role.CREATOR)
 def delete(note_id):
-    note = service.own_note(note_id, current_user)
+    note = service.load_note(note_id, current_user, own=True)
     if not PostOnlyForm().validate_on_submit():
         abort(400)
     if not perform(lambda: service.delete_note(note)):
@@ -104,7 +106,7 @@ def delete(note_id):
 def image(name):
     if not images.STORED_NAME.match(name):
         abort(404)
-    service.image_for_viewer(name, current_user)
+    service.load_note_image(name, current_user)
     # private: a shared cache must not keep serving an image after its note is deleted.
     response = send_from_directory(images.upload_folder(), name, max_age=3600)
     response.cache_control.public = False
@@ -116,11 +118,10 @@ def image(name):
 @audience(Role.STAFF)
 def staff_view(note_id):
     from marketplace.filings.forms import FileForm
-    from marketplace.staff.service import actions_for
 
-    note = service.note_for_viewer(note_id, current_user)
+    note = service.load_note(note_id, current_user)
     return render_template("notes/staff.html", note=note, file_form=FileForm.for_brands(),
-                           reason_form=ReasonForm(), history=actions_for("note", note.id),
+                           reason_form=ReasonForm(), history=entries_for("note", note.id),
                            unindexed_reason=service.not_indexable_reason(note))
 
 
@@ -137,7 +138,7 @@ def reindex(note_id):
 
 
 def _staff_index_action(note_id, action, done):
-    note = service.note_for_viewer(note_id, current_user)
+    note = service.load_note(note_id, current_user)
     form = ReasonForm()
     if form.validate_on_submit():
         if perform(lambda: action(note, current_user, form.reason.data)):

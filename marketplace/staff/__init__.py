@@ -1,4 +1,6 @@
-"""Staff tools and the log of every staff action (who, what, when, why)."""
+"""Staff pages: verify brands, correct creators' reach, file and de-index notes, API tokens.
+
+The log of what staff did is the audit trail (:mod:`marketplace.audit_trail`), below every area."""
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

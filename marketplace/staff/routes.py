@@ -3,29 +3,19 @@
 Each change goes through the owning area's service, which writes the staff log row in the
 same transaction; each object's page shows that log.
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.access import audience
-from marketplace.api import tokens
+from marketplace.api_tokens import service as tokens
 from marketplace.auth.models import Role
 from marketplace.brands import service as brands
-from marketplace.brands.models import BrandProfile
 from marketplace.creators import service as creators, stats
-from marketplace.creators.models import CreatorProfile
-from marketplace.extensions import db
 from marketplace.staff import bp
 from marketplace.staff.forms import FollowersForm, PayoutReadinessForm, ReasonForm, TokenForm
-from marketplace.staff.service import actions_for
+from marketplace.audit_trail import entries_for
 from marketplace.web import perform
-
-
-def _load(model, object_id: int):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
 
 
 # Staff actions below redirect to the object's page, so `perform` gets no form: a refusal is
@@ -41,15 +31,15 @@ def brand_list():
 @bp.route("/brands/<int:brand_id>")
 @audience(Role.STAFF)
 def brand_detail(brand_id: int):
-    brand = _load(BrandProfile, brand_id)
+    brand = brands.load_brand(brand_id)
     return render_template("staff/brand.html", brand=brand, form=ReasonForm(),
-                           history=actions_for("brand", brand.id))
+                           history=entries_for("brand", brand.id))
 
 
 @bp.route("/brands/<int:brand_id>/verify", methods=["POST"])
 @audience(Role.STAFF)
 def verify_brand(brand_id: int):
-    brand = _load(BrandProfile, brand_id)
+    brand = brands.load_brand(brand_id)
     form = ReasonForm()
     if form.validate_on_submit() and perform(lambda: brands.verify_brand(current_user, brand, form.reason.data)):
         flash(_("%(name)s is verified.", name=brand.company_name), "success")
@@ -59,7 +49,7 @@ def verify_brand(brand_id: int):
 @bp.route("/brands/<int:brand_id>/unverify", methods=["POST"])
 @audience(Role.STAFF)
 def unverify_brand(brand_id: int):
-    brand = _load(BrandProfile, brand_id)
+    brand = brands.load_brand(brand_id)
     form = ReasonForm()
     if form.validate_on_submit() and perform(lambda: brands.unverify_brand(current_user, brand, form.reason.data)):
         flash(_("%(name)s is no longer verified.", name=brand.company_name), "success")
@@ -76,7 +66,7 @@ def creator_list():
 @bp.route("/creators/<int:creator_id>/followers", methods=["POST"])
 @audience(Role.STAFF)
 def set_followers(creator_id: int):
-    profile = _load(CreatorProfile, creator_id)
+    profile = creators.load_creator_by_id(creator_id)
     form = FollowersForm()
     if not form.validate_on_submit():
         flash(_("Enter a whole number of followers and a reason."), "error")
@@ -89,7 +79,7 @@ def set_followers(creator_id: int):
 @bp.route("/creators/<int:creator_id>/payouts", methods=["POST"])
 @audience(Role.STAFF)
 def set_payout_readiness(creator_id: int):
-    profile = _load(CreatorProfile, creator_id)
+    profile = creators.load_creator_by_id(creator_id)
     form = PayoutReadinessForm()
     if form.validate_on_submit() and perform(lambda: stats.set_payout_readiness_by_staff(
             current_user, profile, payouts_ready=form.payouts_ready.data,
@@ -117,7 +107,7 @@ def api_tokens():
 @bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
 @audience(Role.STAFF)
 def revoke_api_token(token_id: int):
-    token = _load(tokens.ApiToken, token_id)
+    token = tokens.load_token(token_id)
     form = ReasonForm()
     if form.validate_on_submit() and perform(lambda: tokens.revoke_token(token, current_user, form.reason.data)):
         flash(_("Token %(name)s is revoked; clients using it now get 401.", name=token.name), "success")
