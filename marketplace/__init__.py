@@ -53,11 +53,13 @@ def _bind_extensions(app: Flask) -> None:
     from marketplace.auth.service import load_user
     from marketplace.extensions import babel, csrf, db, login_manager, migrate
     from marketplace.i18n import select_locale
+    from marketplace.search.documents import alembic_include_object
 
     import marketplace.models  # noqa: F401  (every table registered on the metadata)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    # Migrations leave out what raw DDL owns (the SQLite FTS5 tables, PostgreSQL's GIN index).
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), include_object=alembic_include_object)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -69,31 +71,27 @@ def _bind_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace.api import bp as api_bp
-    from marketplace.auth import bp as auth_bp
-    from marketplace.brands import bp as brands_bp
-    from marketplace.briefs import bp as briefs_bp
-    from marketplace.creators import bp as creators_bp
-    from marketplace.main import bp as main_bp
-    from marketplace.staff import bp as staff_bp
-    from marketplace.notes import bp as notes_bp
-    from marketplace.filings import bp as filings_bp
-    from marketplace.search import bp as search_bp
+    from marketplace.auth.routes import bp as auth_bp
+    from marketplace.brands.routes import bp as brands_bp
+    from marketplace.briefs.routes import bp as briefs_bp
+    from marketplace.creators.routes import bp as creators_bp
+    from marketplace.filings.routes import bp as filings_bp
+    from marketplace.main.routes import bp as main_bp
+    from marketplace.matching.routes import bp as matching_bp
+    from marketplace.notes.routes import bp as notes_bp
+    from marketplace.search.routes import bp as search_bp
+    from marketplace.staff.routes import bp as staff_bp
 
-    for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp,
-                      briefs_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (notes_bp, filings_bp, search_bp):
+    for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
+                      matching_bp, notes_bp, filings_bp, search_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
-    from marketplace.auth.cli import users_cli
     from marketplace.api_tokens.cli import api_tokens_cli
+    from marketplace.auth.cli import users_cli
     from marketplace.cli import config_table, demo_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(config_table)
     from marketplace.search.cli import search_cli
-    app.cli.add_command(search_cli)
-    app.cli.add_command(api_tokens_cli)
+
+    for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli):
+        app.cli.add_command(command)

@@ -3,6 +3,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from marketplace.demo import DEMO_PASSWORD, load_demo
 from marketplace.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data.")
@@ -11,8 +12,6 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @demo_cli.command("load")
 def load() -> None:
     """Load demo accounts (idempotent) and print their logins."""
-    from marketplace.demo import DEMO_PASSWORD, load_demo
-
     accounts = load_demo()
     db.session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")

@@ -1,6 +1,6 @@
 """What every template can use: the language and log-out forms, role and taxonomy labels,
 and the money, rate, count and date filters."""
-from flask import Flask, request
+from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale, lazy_gettext as _l
 
 from marketplace import formatting, taxonomy
@@ -16,8 +16,15 @@ def register_template_helpers(app: Flask) -> None:
         def language_form():
             return LanguageForm(locale=str(get_locale()), next=request.full_path.rstrip("?"))
 
+        def page_url(number: int) -> str:
+            """This page's address with the same filters and another page number."""
+            args = request.args.to_dict()
+            args["page"] = number
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+
         return {
             "language_form": language_form,
+            "page_url": page_url,
             "post_form": PostOnlyForm,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "tx_label": taxonomy.label,

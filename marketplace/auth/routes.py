@@ -1,15 +1,17 @@
 """Account pages: sign up, log in, log out, change password."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.access import PUBLIC, SIGNED_IN, audience
-from marketplace.auth import bp, service
+from marketplace.auth import service
 from marketplace.auth.forms import ChangePasswordForm, LoginForm, SignupForm
-from marketplace.forms import PostOnlyForm
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import PostOnlyForm
 from marketplace.web import perform, safe_next, show_error
+
+bp = Blueprint("auth", __name__)
 
 
 @bp.route("/signup", methods=["GET", "POST"])

@@ -1,13 +1,15 @@
 """Brand pages: the company profile (verification status included)."""
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.access import audience
 from marketplace.auth.models import Role
-from marketplace.brands import bp, service
+from marketplace.brands import service
 from marketplace.brands.forms import CompanyForm
 from marketplace.web import perform
+
+bp = Blueprint("brands", __name__)
 
 
 @bp.app_context_processor

@@ -6,17 +6,17 @@ State changes are conditional updates (``WHERE state = :expected``), so two clic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timezone
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from marketplace import clock
+from marketplace import taxonomy
 from marketplace.auth.models import User
 from marketplace.brands import service as brands
 from marketplace.briefs.models import Brief, BriefState
-from marketplace import taxonomy
 from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_FEE_CENTS
@@ -47,6 +47,11 @@ class BriefInput:
     protection_days: int | None = 30
     bonus_per_1k_reads_cents: int | None = None
     bonus_cap_cents: int | None = None
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """A brief's date means "by the end of that day" (UTC)."""
+    return None if day is None else datetime.combine(day, time(23, 59), tzinfo=timezone.utc)
 
 
 def _check_text(value: str, field_name: str, limit: int, required: bool, message: str) -> str:

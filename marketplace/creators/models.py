@@ -100,6 +100,11 @@ class CreatorProfile(CategoryMask, db.Model):
         return round(100 * self.orders_on_time / self.orders_completed)
 
 
+def quote_column(deliverable: str):
+    """The price-card column for a deliverable, in SQL (``CreatorProfile.quote_for`` in Python)."""
+    return CreatorProfile.video_quote_cents if deliverable == "video" else CreatorProfile.image_quote_cents
+
+
 # Matching ranks 100,000 creators per request. This partial index holds only creators who
 # are ready to take orders, with every column the eligibility filter and the score read, so
 # the ranking query scans one narrow index instead of the wide table (benchmarks/matching.py:

@@ -1,26 +1,19 @@
-"""Creator pages: the profile and price card, the avatar, and the public creator page."""
-from flask import flash, redirect, render_template, send_from_directory, url_for
+"""Creator pages: the profile and price card, the avatar, and the public creator page.
+
+Higher areas add to the public page through template helpers they register themselves: the
+creator's notes (``notes_of``) and, for staff, the staff panel (``staff_creator_panel``)."""
+from flask import Blueprint, flash, redirect, render_template, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.access import PUBLIC, audience
 from marketplace.auth.models import Role
-from marketplace.creators import bp, eligibility, service
+from marketplace.creators import service
 from marketplace.creators.forms import AvatarForm, ProfileForm
 from marketplace.money import from_cents, to_cents
-from marketplace.audit_trail import entries_for
 from marketplace.web import perform
 
-
-@bp.app_context_processor
-def creator_helpers():
-    """For the creator dashboard: the signed-in creator's profile and eligibility."""
-
-    def my_creator_standing():
-        profile = service.profile_for(current_user)
-        return profile, eligibility.check(profile)
-
-    return {"my_creator_standing": my_creator_standing}
+bp = Blueprint("creators", __name__)
 
 
 @bp.route("/creator/profile", methods=["GET", "POST"])
@@ -78,13 +71,4 @@ def avatar(name: str):
 def public_page(handle: str):
     profile = service.load_creator(handle, current_user)
     staff_view = current_user.is_authenticated and current_user.is_staff
-    context = {"profile": profile, "staff_view": staff_view}
-    if staff_view:
-        from marketplace.staff.forms import FollowersForm, PayoutReadinessForm
-
-        context.update(history=entries_for("creator", profile.id),
-                       followers_form=FollowersForm(followers=profile.follower_count),
-                       payouts_form=PayoutReadinessForm(payouts_ready=profile.payouts_ready_at is not None,
-                                                        identity_confirmed=profile.identity_confirmed_at is not None),
-                       standing=eligibility.check(profile))
-    return render_template("creators/public.html", **context)
+    return render_template("creators/public.html", profile=profile, staff_view=staff_view)

@@ -13,8 +13,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace.auth.models import User
 from marketplace import taxonomy
+from marketplace.auth.models import User
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Invalid, NotAllowed, NotFound
 from marketplace.extensions import db

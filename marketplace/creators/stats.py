@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 
 from marketplace import clock
+from marketplace import taxonomy
 from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
-from marketplace import taxonomy
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Conflict, Invalid
 from marketplace.extensions import db

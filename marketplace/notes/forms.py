@@ -19,9 +19,3 @@ class NoteForm(FlaskForm):
                                         option_widget=CheckboxInput(), validate_choice=False)
     is_paid = BooleanField(_l("Paid content: I made this note for a brand in exchange for money or goods"))
     is_private = BooleanField(_l("Private: only I can see this note"))
-
-
-class ReasonForm(FlaskForm):
-    """Staff de-index / re-index: the reason goes to the staff action log."""
-
-    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Write the reason for this change."))])

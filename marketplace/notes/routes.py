@@ -1,25 +1,25 @@
-"""Note pages: the public note, a creator's notes, and a creator's own publish/edit/delete;
-staff's view of a note with filing and de-indexing."""
-from flask import abort, flash, redirect, render_template, request, send_from_directory, url_for
+"""Note pages: the public note, a creator's notes, and a creator's own publish/edit/delete.
+(Staff's view of a note, with filing and de-indexing, is a staff page.)"""
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.access import PUBLIC, audience
-from marketplace.audit_trail import entries_for
-from marketplace.forms import PostOnlyForm
 from marketplace.auth.models import Role
 from marketplace.creators import service as creators
 from marketplace.errors import DomainError
-from marketplace.notes import bp, images, service
-from marketplace.notes.forms import NoteForm, ReasonForm
+from marketplace.forms import PostOnlyForm
+from marketplace.notes import images, service
+from marketplace.notes.forms import NoteForm
 from marketplace.web import perform, show_error
+
+bp = Blueprint("notes", __name__)
 
 
 @bp.app_context_processor
-def feed_helpers():
-    """The home page shows the feed; it asks for it lazily so other pages pay nothing."""
-    return {"home_feed": service.recent_feed,
-            "notes_of": lambda creator: service.notes_by_creator(creator, current_user)}
+def notes_helpers():
+    """A creator's public page lists their notes; it asks lazily so other pages pay nothing."""
+    return {"notes_of": lambda creator: service.notes_by_creator(creator, current_user)}
 
 
 @bp.route("/notes/<int:note_id>")
@@ -112,37 +112,3 @@ def image(name):
     response.cache_control.public = False
     response.cache_control.private = True
     return response
-
-
-@bp.route("/staff/notes/<int:note_id>")
-@audience(Role.STAFF)
-def staff_view(note_id):
-    from marketplace.filings.forms import FileForm
-
-    note = service.load_note(note_id, current_user)
-    return render_template("notes/staff.html", note=note, file_form=FileForm.for_brands(),
-                           reason_form=ReasonForm(), history=entries_for("note", note.id),
-                           unindexed_reason=service.not_indexable_reason(note))
-
-
-@bp.route("/staff/notes/<int:note_id>/deindex", methods=["POST"])
-@audience(Role.STAFF)
-def deindex(note_id):
-    return _staff_index_action(note_id, service.deindex_note, _("The note is out of search."))
-
-
-@bp.route("/staff/notes/<int:note_id>/reindex", methods=["POST"])
-@audience(Role.STAFF)
-def reindex(note_id):
-    return _staff_index_action(note_id, service.restore_to_index, _("The note is back in search."))
-
-
-def _staff_index_action(note_id, action, done):
-    note = service.load_note(note_id, current_user)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        if perform(lambda: action(note, current_user, form.reason.data)):
-            flash(done, "success")
-    else:
-        flash(_("Write the reason for this change."), "error")
-    return redirect(url_for("notes.staff_view", note_id=note.id))

@@ -1,7 +1,7 @@
 """Note rules: publishing, editing, deleting, who may see a note, and whether it is indexable.
 
-Functions flush, never commit. The search index is kept in step by ``marketplace.search.sync``
-after the caller commits, so nothing here talks to the index.
+Functions flush, never commit. The search area, above this one, keeps its index in step
+after the caller commits (``marketplace.search.sync``), so nothing here talks to the index.
 """
 from __future__ import annotations
 
@@ -104,17 +104,6 @@ def notes_by_creator(creator: CreatorProfile, viewer) -> list[Note]:
 
 def _owns_profile(viewer, creator: CreatorProfile) -> bool:
     return bool(getattr(viewer, "is_authenticated", False)) and creator.user_id == viewer.id
-
-
-def recent_feed(limit: int = 24) -> list[Note]:
-    """The home feed: the newest indexable notes. The search index holds exactly those, so
-    the feed reads it instead of restating the rule in SQL."""
-    from marketplace.search.documents import search_documents
-
-    return list(db.session.scalars(
-        select(Note).join(search_documents, search_documents.c.note_id == Note.id)
-        .options(selectinload(Note.images)).order_by(Note.id.desc()).limit(limit)
-    ).unique())
 
 
 # ---- creator actions ------------------------------------------------------------------

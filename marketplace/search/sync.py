@@ -21,6 +21,7 @@ from marketplace.notes.models import Note, NoteImage, NoteTag
 from marketplace.notes.service import is_indexable
 from marketplace.search.analyzer import analyze
 from marketplace.search.backends import Backend, IndexDocument, backend_for
+from marketplace.search.documents import ensure_schema, search_documents
 
 _PENDING = "pappus.search.pending"
 
@@ -91,8 +92,6 @@ def _chunks(items: list, size: int):
 
 def rebuild() -> int:
     """Empty the index and fill it from every note; returns how many notes it holds."""
-    from marketplace.search.documents import ensure_schema, search_documents
-
     with db.engine.begin() as conn:
         ensure_schema(conn)
         conn.execute(search_documents.delete())

@@ -1,21 +1,27 @@
-"""Staff pages: verify brands, correct creators' reach, manage API tokens.
+"""Staff pages: verify brands, correct creators' reach, file and de-index notes, manage API
+tokens.
 
-Each change goes through the owning area's service, which writes the staff log row in the
-same transaction; each object's page shows that log.
+Staff pages sit above every area: each change goes through the owning area's service, which
+writes the audit-trail entry in the same transaction; each object's page shows that trail.
 """
-from flask import flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import eligibility
 from marketplace.access import audience
 from marketplace.api_tokens import service as tokens
+from marketplace.audit_trail import entries_for
 from marketplace.auth.models import Role
 from marketplace.brands import service as brands
 from marketplace.creators import service as creators, stats
-from marketplace.staff import bp
-from marketplace.staff.forms import FollowersForm, PayoutReadinessForm, ReasonForm, TokenForm
-from marketplace.audit_trail import entries_for
+from marketplace.filings import service as filings
+from marketplace.notes import service as notes
+from marketplace.staff.forms import (FileForm, FollowersForm, IndexReasonForm, PayoutReadinessForm,
+                                     ReasonForm, TokenForm)
 from marketplace.web import perform
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 # Staff actions below redirect to the object's page, so `perform` gets no form: a refusal is
@@ -114,9 +120,71 @@ def revoke_api_token(token_id: int):
     return redirect(url_for("staff.api_tokens"))
 
 
+# ---- notes -------------------------------------------------------------------------------
+
+@bp.route("/notes/<int:note_id>")
+@audience(Role.STAFF)
+def note(note_id: int):
+    shown = notes.load_note(note_id, current_user)
+    return render_template("notes/staff.html", note=shown, file_form=FileForm.for_brands(),
+                           reason_form=IndexReasonForm(), history=entries_for("note", shown.id),
+                           unindexed_reason=notes.not_indexable_reason(shown))
+
+
+@bp.route("/notes/<int:note_id>/deindex", methods=["POST"])
+@audience(Role.STAFF)
+def deindex_note(note_id: int):
+    return _index_action(note_id, notes.deindex_note, _("The note is out of search."))
+
+
+@bp.route("/notes/<int:note_id>/reindex", methods=["POST"])
+@audience(Role.STAFF)
+def reindex_note(note_id: int):
+    return _index_action(note_id, notes.restore_to_index, _("The note is back in search."))
+
+
+def _index_action(note_id: int, action, done: str):
+    shown = notes.load_note(note_id, current_user)
+    form = IndexReasonForm()
+    if form.validate_on_submit():
+        if perform(lambda: action(shown, current_user, form.reason.data)):
+            flash(done, "success")
+    else:
+        flash(_("Write the reason for this change."), "error")
+    return redirect(url_for("staff.note", note_id=shown.id))
+
+
+@bp.route("/notes/<int:note_id>/file", methods=["POST"])
+@audience(Role.STAFF)
+def file_note(note_id: int):
+    shown = notes.load_note(note_id, current_user)
+    form = FileForm.for_brands()
+    if form.validate_on_submit():
+        if outcome := perform(lambda: filings.staff_file_note(
+                shown, form.brand_id.data, form.order_reference.data, current_user, form.reason.data)):
+            flash(_("The note is filed. Receipt %(code)s.", code=outcome.value.code), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("staff.note", note_id=shown.id))
+
+
+# ---- what staff pages add to other pages ----------------------------------------------------
+
 @bp.app_context_processor
 def staff_helpers():
     def brands_waiting():
         return [b for b in brands.brands_for_staff() if not b.is_verified]
 
-    return {"brands_waiting": brands_waiting}
+    def staff_creator_panel(profile) -> dict:
+        """The staff panel on a creator's public page (``staff/_creator_panel.html``)."""
+        return {
+            "followers_form": FollowersForm(followers=profile.follower_count),
+            "payouts_form": PayoutReadinessForm(payouts_ready=profile.payouts_ready_at is not None,
+                                                identity_confirmed=profile.identity_confirmed_at is not None),
+            "standing": eligibility.check(profile),
+            "history": entries_for("creator", profile.id),
+        }
+
+    return {"brands_waiting": brands_waiting, "staff_creator_panel": staff_creator_panel}
