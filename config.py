@@ -71,6 +71,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "NOTE_MAX_TAGS": (10, "Tags a note may carry"),
     "NOTE_BODY_MAX_CHARS": (5000, "Longest note body, in characters"),
     "UPLOAD_FOLDER": ("", "Directory for uploaded images (empty = instance/uploads)"),
+    "UPLOAD_ORPHAN_MINUTES": (60, "Age after which an upload file no row refers to is removed by the sweep"),
     "SEARCH_BACKEND": ("auto", "Search backend: auto (follow the database), sqlite (FTS5) or postgresql"),
     "SEARCH_RANK_WINDOW": (1000, "Newest matches ranked per search; bounds the cost of very common words"),
     "SEARCH_PAGE_SIZE": (20, "Search results per page"),
@@ -79,6 +80,9 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "LOGIN_WINDOW_SECONDS": (60, "Window in which failed log-ins are counted"),
     "PASSWORD_MIN_LENGTH": (10, "Shortest password accepted at sign-up"),
     "TRUSTED_PROXIES": (0, "Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust"),
+    # After-commit work (the outbox)
+    "OUTBOX_MAX_ATTEMPTS": (8, "Tries of an after-commit work item before it is marked failed"),
+    "OUTBOX_RETRY_SECONDS": (60, "Wait before the first retry of a failed work item; doubles each time"),
 }
 
 

@@ -34,6 +34,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _bind_extensions(app)
+    _install_plugins()
     _register_blueprints(app)
 
     from marketplace.errors import register_error_handlers
@@ -69,6 +70,15 @@ def _bind_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
+def _install_plugins() -> None:
+    """Modules that plug into the transaction at import: what they register must exist before
+    the first request or command (outbox handlers, session listeners, upload folders)."""
+    import marketplace.creators.service  # noqa: F401  (the avatars upload folder)
+    import marketplace.notes.images  # noqa: F401  (the note images upload folder)
+    import marketplace.search.sync  # noqa: F401  (search.reindex items)
+    import marketplace.uploads  # noqa: F401  (uploads.remove items, the orphan sweep)
+
+
 def _register_blueprints(app: Flask) -> None:
     from marketplace.api import bp as api_bp
     from marketplace.auth.routes import bp as auth_bp
@@ -91,7 +101,8 @@ def _register_cli(app: Flask) -> None:
     from marketplace.api_tokens.cli import api_tokens_cli
     from marketplace.auth.cli import users_cli
     from marketplace.cli import config_table, demo_cli
+    from marketplace.outbox.cli import outbox_cli
     from marketplace.search.cli import search_cli
 
-    for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli):
+    for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli, outbox_cli):
         app.cli.add_command(command)

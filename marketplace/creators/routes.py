@@ -2,7 +2,7 @@
 
 Higher areas add to the public page through template helpers they register themselves: the
 creator's notes (``notes_of``) and, for staff, the staff panel (``staff_creator_panel``)."""
-from flask import Blueprint, flash, redirect, render_template, send_from_directory, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -63,7 +63,7 @@ def upload_avatar():
 @bp.route("/avatars/<name>")
 @audience(PUBLIC)
 def avatar(name: str):
-    return send_from_directory(service.avatar_folder(), name, max_age=86400)
+    return service.AVATARS.serve(name, max_age=86400)
 
 
 @bp.route("/c/<handle>")

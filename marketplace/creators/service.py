@@ -6,14 +6,12 @@ Reach (followers, engagement, audience) is not here: only the feed and staff cha
 from __future__ import annotations
 
 import re
-import secrets
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from marketplace import taxonomy
+from marketplace import taxonomy, uploads
 from marketplace.auth.models import User
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Invalid, NotAllowed, NotFound
@@ -24,8 +22,16 @@ HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{2,29}$")
 # Names that would shadow pages or mislead readers.
 RESERVED_HANDLES = {"admin", "staff", "pappus", "support", "api", "help", "brand", "brands",
                     "creator", "creators", "new", "edit", "search", "official"}
-# Magic numbers of the image types we accept; the browser's declared type is not trusted.
-IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
+# Formats an avatar may be, by content (the browser's declared type is not trusted).
+AVATAR_KINDS = {"png", "jpeg", "webp"}
+
+
+def _avatars_in_use(names: set[str]) -> set[str]:
+    return set(db.session.scalars(select(CreatorProfile.avatar_filename)
+                                  .where(CreatorProfile.avatar_filename.in_(names))))
+
+
+AVATARS = uploads.folder("avatars", referenced=_avatars_in_use)
 
 
 def profile_for(user: User) -> CreatorProfile | None:
@@ -144,38 +150,22 @@ def save_profile(user: User, *, handle: str, bio: str, categories: list[str], re
     return profile
 
 
-def avatar_folder() -> Path:
-    folder = Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads")
-    path = folder / "avatars"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _image_kind(head: bytes) -> str | None:
-    for signature, kind in IMAGE_SIGNATURES:
-        if head.startswith(signature):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 def set_avatar(profile: CreatorProfile, data: bytes) -> str:
-    """Store an uploaded avatar under a random name; the old file is removed after flush."""
+    """Store an uploaded avatar under a random name. The old file is removed only once this
+    change commits; the new one goes again if it does not (see ``marketplace.uploads``)."""
     limit_kb = current_app.config["AVATAR_MAX_KB"]
     if not data:
         raise Invalid(_("Choose an image file to upload."), field="avatar")
     if len(data) > limit_kb * 1024:
         raise Invalid(_("That image is larger than %(n)d KB. Upload a smaller one.", n=limit_kb),
                       field="avatar")
-    kind = _image_kind(data[:16])
-    if kind is None:
+    kind = uploads.sniff(data[:16])
+    if kind is None or kind.kind not in AVATAR_KINDS:
         raise Invalid(_("Upload a PNG, JPEG or WebP image."), field="avatar")
-    name = f"{secrets.token_hex(16)}.{kind}"
-    (avatar_folder() / name).write_bytes(data)
+    name = AVATARS.save(data, kind.extension)
     old = profile.avatar_filename
     profile.avatar_filename = name
     db.session.flush()
     if old:
-        (avatar_folder() / old).unlink(missing_ok=True)
+        AVATARS.discard(old)
     return name

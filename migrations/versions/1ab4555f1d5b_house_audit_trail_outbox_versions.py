@@ -1,4 +1,5 @@
-"""Before the house grows: the audit trail replaces the staff log (rows copied over).
+"""Before the house grows: the audit trail replaces the staff log (rows copied over); the
+after-commit outbox.
 
 Revision ID: 1ab4555f1d5b
 Revises: c13769e59097
@@ -47,8 +48,29 @@ def upgrade():
         batch_op.drop_index(batch_op.f('ix_staff_actions_subject'))
     op.drop_table('staff_actions')
 
+    op.create_table('outbox_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=64), nullable=False),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('created_at', marketplace.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('run_after', marketplace.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_at', marketplace.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=False),
+    sa.CheckConstraint("state IN ('pending', 'running', 'failed')", name=op.f('ck_outbox_items_state_known')),
+    sa.CheckConstraint('attempts >= 0', name=op.f('ck_outbox_items_attempts_not_negative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_items'))
+    )
+    with op.batch_alter_table('outbox_items', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_items_due', ['state', 'run_after'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('outbox_items', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_items_due')
+    op.drop_table('outbox_items')
+
     op.create_table('staff_actions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=False),
