@@ -17,6 +17,7 @@ from marketplace import clock
 from marketplace.auth.models import LoginAttempt, Role, User
 from marketplace.errors import DomainError, Invalid
 from marketplace.extensions import db
+from marketplace.transaction import refuse_duplicates
 
 SELF_SERVICE_ROLES = (Role.CREATOR, Role.BRAND)
 
@@ -58,6 +59,10 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
+def _email_taken() -> Invalid:
+    return Invalid(_("An account with this email already exists. Log in instead?"), field="email")
+
+
 def create_user(email: str, password: str, display_name: str, role: Role) -> User:
     email = normalize_email(email)
     check_password_rules(password)
@@ -65,9 +70,7 @@ def create_user(email: str, password: str, display_name: str, role: Role) -> Use
     if not display_name:
         raise Invalid(_("Tell us the name to show on Pappus."), field="display_name")
     if find_user_by_email(email) is not None:
-        raise Invalid(
-            _("An account with this email already exists. Log in instead?"), field="email"
-        )
+        raise _email_taken()
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -77,6 +80,10 @@ def create_user(email: str, password: str, display_name: str, role: Role) -> Use
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# Two sign-ups with one email at once: the second commit hits the unique constraint.
+refuse_duplicates("uq_users_email", _email_taken)
 
 
 def sign_up(email: str, password: str, display_name: str, role: str) -> User:

@@ -22,9 +22,15 @@ def brand_helpers():
 def edit_profile():
     profile = service.profile_for(current_user)
     form = CompanyForm(obj=profile)
-    if form.validate_on_submit() and perform(lambda: service.save_profile(
+    if form.validate_on_submit():
+        outcome = perform(lambda: service.save_profile(
             current_user, company_name=form.company_name.data, website=form.website.data,
-            industry=form.industry.data), form):
-        flash(_("Your company profile is saved."), "success")
-        return redirect(url_for("brands.edit_profile"))
+            industry=form.industry.data, version=form.opened_at()), form)
+        if outcome:
+            flash(_("Your company profile is saved."), "success")
+            return redirect(url_for("brands.edit_profile"))
+        if outcome.changed:  # saved meanwhile: show what is saved now (the version comes along)
+            profile = service.profile_for(current_user)
+            form = CompanyForm(formdata=None, obj=profile)
+            return render_template("brands/edit.html", form=form, profile=profile), 409
     return render_template("brands/edit.html", form=form, profile=profile), (422 if form.errors else 200)

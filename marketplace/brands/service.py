@@ -10,12 +10,17 @@ from marketplace import clock
 from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
 from marketplace.brands.models import BrandProfile
-from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound
+from marketplace.errors import Changed, Conflict, Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
+from marketplace.transaction import refuse_duplicates
 
 
 def profile_for(user: User) -> BrandProfile | None:
     return db.session.scalar(select(BrandProfile).where(BrandProfile.user_id == user.id))
+
+
+# One brand's first save sent twice (two tabs): the second sees the profile the first made.
+refuse_duplicates("uq_brand_profiles_user_id", Changed)
 
 
 def load_brand(brand_id: int) -> BrandProfile:
@@ -25,7 +30,8 @@ def load_brand(brand_id: int) -> BrandProfile:
     return brand
 
 
-def save_profile(user: User, *, company_name: str, website: str, industry: str) -> BrandProfile:
+def save_profile(user: User, *, company_name: str, website: str, industry: str,
+                 version: int | None = None) -> BrandProfile:
     """Create or update the brand's company profile.
 
     Changing the company name of a verified brand would let it trade on a verification done
@@ -50,7 +56,9 @@ def save_profile(user: User, *, company_name: str, website: str, industry: str) 
     if profile is None:
         profile = BrandProfile(user_id=user.id, company_name=company_name)
         db.session.add(profile)
-    elif profile.company_name != company_name and profile.is_verified:
+    else:
+        profile.saving(version)
+    if profile.company_name != company_name and profile.is_verified:
         profile.verified_at = None
         profile.verified_by_id = None
     profile.company_name = company_name

@@ -2,18 +2,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from marketplace import taxonomy
 from marketplace.briefs.service import BriefInput, end_of_day
-from marketplace.forms import MultiCheckboxField
+from marketplace.forms import MultiCheckboxField, VersionedForm
 from marketplace.money import from_cents, to_cents
 
 
-class BriefForm(FlaskForm):
+class BriefForm(VersionedForm):
     title = StringField(_l("Title"), validators=[Length(max=120)])
     product = StringField(_l("Product"), validators=[Length(max=120)])
     description = TextAreaField(_l("What you want"))
@@ -66,3 +65,4 @@ class BriefForm(FlaskForm):
         self.metrics_window_days.data, self.protection_days.data = brief.metrics_window_days, brief.protection_days
         self.bonus_per_1k.data = from_cents(brief.bonus_per_1k_reads_cents)
         self.bonus_cap.data = from_cents(brief.bonus_cap_cents)
+        self.show_version(brief)

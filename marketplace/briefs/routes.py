@@ -50,10 +50,16 @@ def edit(brief_id: int):
     form = BriefForm()
     if not form.is_submitted():
         form.fill_from(brief)
-    if form.validate_on_submit() and perform(
-            lambda: service.update_draft(current_user, brief, form.to_input()), form):
-        flash(_("Draft saved."), "success")
-        return redirect(url_for("briefs.show", brief_id=brief.id))
+    if form.validate_on_submit():
+        outcome = perform(lambda: service.update_draft(current_user, brief, form.to_input(),
+                                                       version=form.opened_at()), form)
+        if outcome:
+            flash(_("Draft saved."), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id))
+        if outcome.changed:  # someone saved first: show what they saved, with its version
+            form = BriefForm(formdata=None)
+            form.fill_from(brief)
+            return render_template("briefs/form.html", form=form, brief=brief, brand=brief.brand), 409
     return render_template("briefs/form.html", form=form, brief=brief, brand=brief.brand), (422 if form.errors else 200)
 
 

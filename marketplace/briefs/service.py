@@ -164,11 +164,14 @@ def create_draft(user: User, data: BriefInput) -> Brief:
     return brief
 
 
-def update_draft(user: User, brief: Brief, data: BriefInput) -> Brief:
+def update_draft(user: User, brief: Brief, data: BriefInput, *, version: int | None = None) -> Brief:
+    """Save the brand's edit of a draft, opened at ``version`` (a save made since is not
+    overwritten: :class:`~marketplace.errors.Changed`)."""
     _require_owner(user, brief)
     if not brief.is_draft:
         raise Conflict(_("Only drafts can be edited; creators may already be relying on an open brief."))
     validate(data)
+    brief.saving(version)
     _apply(brief, data)
     db.session.flush()
     return brief

@@ -9,11 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from marketplace import taxonomy
-from marketplace.forms import MultiCheckboxField
+from marketplace.forms import MultiCheckboxField, VersionedForm
 from marketplace.money import CURRENCIES
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(VersionedForm):
     handle = StringField(_l("Handle"), validators=[DataRequired(_l("Choose a handle.")), Length(max=31)])
     bio = TextAreaField(_l("Bio"), validators=[Length(max=500)])
     categories = MultiCheckboxField(_l("Categories you post about"), choices=[])

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
 from marketplace.auth.models import User
-from marketplace.db_types import CategoryMask, UTCDateTime, split_codes
+from marketplace.db_types import CategoryMask, UTCDateTime, Versioned, split_codes
 from marketplace.extensions import db
 
 
-class CreatorProfile(CategoryMask, db.Model):
+class CreatorProfile(CategoryMask, Versioned, db.Model):
     __tablename__ = "creator_profiles"
     __table_args__ = (
         CheckConstraint("follower_count >= 0", name="followers_not_negative"),

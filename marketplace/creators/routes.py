@@ -22,28 +22,41 @@ def edit_profile():
     profile = service.profile_for(current_user)
     form = ProfileForm()
     if not form.is_submitted() and profile is not None:
-        form.handle.data = profile.handle
-        form.bio.data = profile.bio
-        form.categories.data = profile.categories
-        form.region.data = profile.region
-        form.languages.data = profile.language_list
-        form.currency.data = profile.currency
-        form.image_enabled.data = profile.image_quote_cents is not None
-        form.image_quote.data = from_cents(profile.image_quote_cents)
-        form.video_enabled.data = profile.video_quote_cents is not None
-        form.video_quote.data = from_cents(profile.video_quote_cents)
-        form.accepting_orders.data = profile.accepting_orders
-    if form.validate_on_submit() and perform(lambda: service.save_profile(
+        _fill(form, profile)
+    if form.validate_on_submit():
+        outcome = perform(lambda: service.save_profile(
             current_user, handle=form.handle.data, bio=form.bio.data,
             categories=form.categories.data or [], region=form.region.data,
             languages=form.languages.data or [], currency=form.currency.data,
             image_enabled=form.image_enabled.data, image_quote_cents=to_cents(form.image_quote.data),
             video_enabled=form.video_enabled.data, video_quote_cents=to_cents(form.video_quote.data),
-            accepting_orders=form.accepting_orders.data), form):
-        flash(_("Your profile is saved."), "success")
-        return redirect(url_for("creators.edit_profile"))
+            accepting_orders=form.accepting_orders.data, version=form.opened_at()), form)
+        if outcome:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("creators.edit_profile"))
+        if outcome.changed:  # saved meanwhile (another tab): show what is saved now
+            profile = service.profile_for(current_user)
+            form = ProfileForm(formdata=None)
+            _fill(form, profile)
+            return render_template("creators/edit.html", form=form, profile=profile,
+                                   avatar_form=AvatarForm()), 409
     return render_template("creators/edit.html", form=form, profile=profile,
                            avatar_form=AvatarForm()), (422 if form.errors else 200)
+
+
+def _fill(form: ProfileForm, profile) -> None:
+    form.handle.data = profile.handle
+    form.bio.data = profile.bio
+    form.categories.data = profile.categories
+    form.region.data = profile.region
+    form.languages.data = profile.language_list
+    form.currency.data = profile.currency
+    form.image_enabled.data = profile.image_quote_cents is not None
+    form.image_quote.data = from_cents(profile.image_quote_cents)
+    form.video_enabled.data = profile.video_quote_cents is not None
+    form.video_quote.data = from_cents(profile.video_quote_cents)
+    form.accepting_orders.data = profile.accepting_orders
+    form.show_version(profile)
 
 
 @bp.route("/creator/profile/avatar", methods=["POST"])

@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from marketplace import taxonomy, uploads
 from marketplace.auth.models import User
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import Invalid, NotAllowed, NotFound
+from marketplace.errors import Changed, Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_QUOTE_CENTS
+from marketplace.transaction import refuse_duplicates
 
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{2,29}$")
 # Names that would shadow pages or mislead readers.
@@ -32,6 +33,12 @@ def _avatars_in_use(names: set[str]) -> set[str]:
 
 
 AVATARS = uploads.folder("avatars", referenced=_avatars_in_use)
+
+# Two creators saving one handle at once: the second gets the answer the check gives.
+refuse_duplicates("uq_creator_profiles_handle", lambda: Invalid(
+    _("That handle was just taken. Choose another handle."), field="handle"))
+# One creator's first save sent twice (two tabs): the second sees the profile the first made.
+refuse_duplicates("uq_creator_profiles_user_id", Changed)
 
 
 def profile_for(user: User) -> CreatorProfile | None:
@@ -110,8 +117,10 @@ def _quote(value: int | None, enabled: bool, field: str) -> int | None:
 def save_profile(user: User, *, handle: str, bio: str, categories: list[str], region: str,
                  languages: list[str], currency: str, image_enabled: bool,
                  image_quote_cents: int | None, video_enabled: bool,
-                 video_quote_cents: int | None, accepting_orders: bool) -> CreatorProfile:
-    """Create or update the creator's own profile and price card."""
+                 video_quote_cents: int | None, accepting_orders: bool,
+                 version: int | None = None) -> CreatorProfile:
+    """Create or update the creator's own profile and price card, as the form opened at
+    ``version`` left it (a save made since is not overwritten)."""
     if not user.is_creator:
         raise NotAllowed(_("Only creators have a creator profile."))
     profile = profile_for(user)
@@ -137,6 +146,8 @@ def save_profile(user: User, *, handle: str, bio: str, categories: list[str], re
     if profile is None:
         profile = CreatorProfile(user_id=user.id)
         db.session.add(profile)
+    else:
+        profile.saving(version)
     profile.handle = handle
     profile.bio = (bio or "").strip()
     profile.categories_mask = taxonomy.mask_from_categories(categories)

@@ -20,9 +20,13 @@ from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.filings.models import Filing
+from marketplace.transaction import refuse_duplicates
 from marketplace.notes.models import Note
 
 REFERENCE_MAX = 64
+
+# Two filings of one note at once: the second commit hits the unique note_id.
+refuse_duplicates("uq_filings_note_id", lambda: Conflict(_("This note is already filed.")))
 
 
 def file_note(note: Note, brand: BrandProfile, order_reference: str, *, order_id: int | None = None,

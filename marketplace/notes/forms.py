@@ -1,14 +1,14 @@
 """Note forms. Limits beyond "is it filled in" are checked in ``notes.service``."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from marketplace.forms import VersionedForm
 from marketplace.notes.models import TITLE_MAX
 
 
-class NoteForm(FlaskForm):
+class NoteForm(VersionedForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the note a title.")),
                                                  Length(max=TITLE_MAX)])
     body = TextAreaField(_l("Note"), render_kw={"rows": 10})

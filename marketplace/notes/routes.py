@@ -74,19 +74,29 @@ def new():
 def edit(note_id):
     note = service.load_note(note_id, current_user, own=True)
     status = 200
-    form = NoteForm(data={"title": note.title, "body": note.body, "tags": " ".join(note.tag_names),
-                          "is_paid": note.is_paid, "is_private": note.is_private})
-    form.remove_images.choices = [(image.id, str(i + 1)) for i, image in enumerate(note.images)]
+    form = _edit_form(note)
     if form.validate_on_submit():
-        if perform(lambda: service.edit_note(
-                note, form.title.data, form.body.data, form.tags.data,
-                is_paid=form.is_paid.data, is_private=form.is_private.data,
-                uploads=request.files.getlist(form.images.name),
-                remove_image_ids=form.remove_images.data or ()), form):
+        outcome = perform(lambda: service.edit_note(
+            note, form.title.data, form.body.data, form.tags.data,
+            is_paid=form.is_paid.data, is_private=form.is_private.data,
+            uploads=request.files.getlist(form.images.name),
+            remove_image_ids=form.remove_images.data or (), version=form.opened_at()), form)
+        if outcome:
             flash(_("Your note is updated."), "success")
             return redirect(url_for("notes.show", note_id=note.id))
+        if outcome.changed:  # saved meanwhile (another tab): show the note as it is now
+            return render_template("notes/form.html", form=_edit_form(note, formdata=None), note=note), 409
         status = 422
     return render_template("notes/form.html", form=form, note=note), (422 if form.errors else status)
+
+
+def _edit_form(note, **kwargs) -> NoteForm:
+    """The edit form: the request's fields when posted, else the note as saved."""
+    form = NoteForm(data={"title": note.title, "body": note.body, "tags": " ".join(note.tag_names),
+                          "is_paid": note.is_paid, "is_private": note.is_private,
+                          "version": str(note.version)}, **kwargs)
+    form.remove_images.choices = [(image.id, str(i + 1)) for i, image in enumerate(note.images)]
+    return form
 
 
 @bp.route("/notes/<int:note_id>/delete", methods=["POST"])

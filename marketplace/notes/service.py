@@ -161,10 +161,13 @@ def publish_note(creator: CreatorProfile, title: str, body: str, tags: str = "",
 
 
 def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: bool = False,
-              is_private: bool = False, uploads=(), remove_image_ids=()) -> Note:
+              is_private: bool = False, uploads=(), remove_image_ids=(), version: int | None = None) -> Note:
+    """The creator's edit, made from the form opened at ``version`` (a save made since, say
+    in another tab, is not overwritten)."""
     title, body = _check_text(title, body)
     if note.is_filed and not is_paid:
         raise Invalid(_("A filed note stays marked as paid content."), field="is_paid")
+    note.saving(version)
     note.title, note.body = title, body
     note.is_paid, note.is_private = bool(is_paid), bool(is_private)
     _set_tags(note, parse_tags(tags))

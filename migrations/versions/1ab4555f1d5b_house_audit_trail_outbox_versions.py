@@ -1,5 +1,6 @@
 """Before the house grows: the audit trail replaces the staff log (rows copied over); the
-after-commit outbox.
+after-commit outbox; version columns for optimistic concurrency on briefs, creator and brand
+profiles and notes (existing rows start at version 1).
 
 Revision ID: 1ab4555f1d5b
 Revises: c13769e59097
@@ -16,6 +17,8 @@ revision = '1ab4555f1d5b'
 down_revision = 'c13769e59097'
 branch_labels = None
 depends_on = None
+
+VERSIONED = ('brand_profiles', 'briefs', 'creator_profiles', 'notes')
 
 
 def upgrade():
@@ -65,8 +68,17 @@ def upgrade():
     with op.batch_alter_table('outbox_items', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_items_due', ['state', 'run_after'], unique=False)
 
+    # ADD COLUMN in place on both databases (batch mode recreates a table only when it must).
+    for table in VERSIONED:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+
 
 def downgrade():
+    for table in reversed(VERSIONED):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column('version')
+
     with op.batch_alter_table('outbox_items', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_items_due')
     op.drop_table('outbox_items')
