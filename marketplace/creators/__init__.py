@@ -1,1 +1,1 @@
-"""Creators: profiles, price cards, feed-reported stats, public pages, eligibility."""
+"""Creators: profiles, price cards, feed-reported stats and the public creator page."""

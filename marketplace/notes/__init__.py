@@ -1,1 +1,2 @@
-"""Notes: creators publish, edit and delete posts with images; public pages and the home feed."""
+"""Notes: creators publish, edit and delete posts with images; the note pages. (The home feed
+reads the search index: see ``search``.)"""
