@@ -107,10 +107,19 @@ def _remove_after_commit(payload: dict) -> None:
         _remove(Folder(payload["folder"]).path() / name)
 
 
-def _stored_files(path: Path) -> Iterable[os.DirEntry]:
+def _stored_files(path: Path) -> Iterable[tuple[str, datetime]]:
+    """(name, modified) of the stored files in ``path``; files gone meanwhile are skipped."""
     if not path.is_dir():
         return []
-    return [entry for entry in os.scandir(path) if entry.is_file() and STORED_NAME.match(entry.name)]
+    found = []
+    for entry in os.scandir(path):
+        if STORED_NAME.match(entry.name):
+            try:
+                if entry.is_file():
+                    found.append((entry.name, datetime.fromtimestamp(entry.stat().st_mtime, timezone.utc)))
+            except FileNotFoundError:
+                continue
+    return found
 
 
 def remove_orphans(now: datetime) -> int:
@@ -120,8 +129,7 @@ def remove_orphans(now: datetime) -> int:
     removed = 0
     for name, referenced in _FOLDERS.items():
         path = Folder(name).path()
-        old = {entry.name for entry in _stored_files(path)
-               if datetime.fromtimestamp(entry.stat().st_mtime, timezone.utc) < cutoff}
+        old = {name for name, modified in _stored_files(path) if modified < cutoff}
         names = sorted(old)
         for start in range(0, len(names), 500):  # bounded IN lists
             chunk = set(names[start:start + 500])
