@@ -79,6 +79,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "NOTE_MAX_TAGS": (10, "Tags a note may carry"),
     "NOTE_BODY_MAX_CHARS": (5000, "Longest note body, in characters"),
     "UPLOAD_FOLDER": ("", "Directory for uploaded images (empty = instance/uploads)"),
+    "UPLOAD_ORPHAN_MINUTES": (60, "Age after which an upload file no row refers to is removed by the sweep"),
     "SEARCH_BACKEND": ("auto", "Search backend: auto (follow the database), sqlite (FTS5) or postgresql"),
     "SEARCH_RANK_WINDOW": (1000, "Newest matches ranked per search; bounds the cost of very common words"),
     "SEARCH_PAGE_SIZE": (20, "Search results per page"),
@@ -105,6 +106,9 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "MAIL_PASSWORD": ("", "SMTP password"),
     "MAIL_FROM": ("Pappus <no-reply@pappus.example.com>", "Sender of every mail"),
     "MAIL_TIMEOUT_SECONDS": (10, "Seconds to wait for the SMTP server"),
+    # After-commit work (the outbox)
+    "OUTBOX_MAX_ATTEMPTS": (8, "Tries of an after-commit work item before it is marked failed"),
+    "OUTBOX_RETRY_SECONDS": (60, "Wait before the first retry of a failed work item; doubles each time"),
 }
 
 # The key `flask run` uses when SECRET_KEY is not set; production refuses it.

@@ -43,7 +43,7 @@ from marketplace.auth.models import User  # noqa: E402
 from marketplace.brands.models import BrandProfile  # noqa: E402
 from marketplace.briefs.models import Brief  # noqa: E402
 from marketplace.creators.models import CreatorProfile  # noqa: E402
-from marketplace.creators.taxonomy import mask_from_categories  # noqa: E402
+from marketplace.taxonomy import mask_from_categories  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.matching.service import Filters, creators_for_brief, naive_creators_for_brief  # noqa: E402
 

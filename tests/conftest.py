@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from config import TestingConfig
 from marketplace import clock, create_app
@@ -177,3 +178,29 @@ def smtp_sink(app, smtp_server):
     yield smtp_server
     mail.wait_for_deliveries()
     app.config.update(saved)
+
+
+@pytest.fixture
+def count_queries():
+    """Counts the SQL statements run inside a ``with`` block (as Indico's fixture does), to
+    keep N+1 queries out::
+
+        with count_queries() as statements:
+            client.get("/")
+        assert len(statements) <= 8, statements
+    """
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

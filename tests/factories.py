@@ -90,7 +90,7 @@ def make_eligible_creator(*, handle: str | None = None, categories=("beauty",), 
                           video_quote_cents: int | None = None, audience_regions: dict | None = None, **fields):
     """A creator who passes every eligibility rule: reach reported, payouts ready, accepting orders."""
     from marketplace import clock
-    from marketplace.creators.taxonomy import mask_from_categories
+    from marketplace.taxonomy import mask_from_categories
 
     now = clock.now()
     audience_regions = audience_regions if audience_regions is not None else {region: 60}
@@ -114,7 +114,7 @@ def make_brief(brand=None, *, state: str = "open", categories=("beauty",), **fie
 
     from marketplace import clock
     from marketplace.briefs.models import Brief
-    from marketplace.creators.taxonomy import mask_from_categories
+    from marketplace.taxonomy import mask_from_categories
 
     brand = brand or make_brand()
     now = clock.now()
@@ -135,7 +135,7 @@ def make_brief(brand=None, *, state: str = "open", categories=("beauty",), **fie
 
 def make_api_token(name: str = "Follower feed"):
     """An API token and its plain text (the only time the plain text exists)."""
-    from marketplace.api.tokens import create_token
+    from marketplace.api_tokens.service import create_token
 
     token, plain = create_token(name)
     db.session.commit()

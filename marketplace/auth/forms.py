@@ -62,7 +62,3 @@ class ResetPasswordForm(FlaskForm):
             EqualTo("password", _l("The two passwords do not match.")),
         ],
     )
-
-
-class PostOnlyForm(FlaskForm):
-    """A button that changes state (log out): a POST with nothing but the CSRF token."""

@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from marketplace import clock
+from marketplace.audit_trail import Actor
 from marketplace.db_types import UTCDateTime
 from marketplace.extensions import db
 
@@ -60,6 +61,10 @@ class User(UserMixin, db.Model):
     @property
     def is_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @property
+    def trail_actor(self) -> Actor:
+        return Actor("user", self.id, self.display_name, is_staff=self.is_staff)
 
     @property
     def is_creator(self) -> bool:

@@ -19,6 +19,7 @@ from sqlalchemy import delete, select
 
 from marketplace import clock, mail
 from marketplace.auth import passwords, sessions, throttle
+from marketplace.auth.lookup import find_user_by_email, normalize_email
 from marketplace.auth.models import MailRequest, User
 from marketplace.errors import Conflict, Invalid, NotAllowed
 from marketplace.extensions import db
@@ -142,8 +143,6 @@ def _reset_mail(user: User | None, token: str, locale: str) -> dict:
 def request_password_reset(raw_email: str) -> None:
     """Mail a reset link if an account has this address. The caller cannot tell whether one
     does: the same row is written, the same mail rendered, and the same page shown either way."""
-    from marketplace.auth.service import find_user_by_email, normalize_email
-
     email = normalize_email(raw_email)
     if _mail_wait_seconds(RESET, email):
         return

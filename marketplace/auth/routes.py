@@ -1,14 +1,18 @@
-"""Account pages: sign up, log in, log out (here or everywhere), the account page, password change."""
-from flask import flash, redirect, render_template, request, session, url_for
+"""Account pages: sign up, log in, log out (here or everywhere), the account page, password
+change, and the pages behind the links we mail (password reset, email confirmation)."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from marketplace.access import PUBLIC, SIGNED_IN, audience
-from marketplace.auth import bp, service, sessions
-from marketplace.auth.forms import ChangePasswordForm, LoginForm, PostOnlyForm, SignupForm
+from marketplace.auth import recovery, service, sessions
+from marketplace.auth.forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from marketplace.errors import DomainError
 from marketplace.extensions import db
+from marketplace.forms import PostOnlyForm
 from marketplace.web import perform, safe_next, show_error
+
+bp = Blueprint("auth", __name__)
 
 
 def _user_agent() -> str:
@@ -112,3 +116,61 @@ def change_password():
     elif form.errors:
         status = 422
     return render_template("auth/password.html", form=form), status
+
+
+# ---- links we mail: forgot password, reset it, confirm an address ------------------------
+# Opening a link (GET) only shows a page; the change happens on the POST it shows, so mail
+# scanners that fetch links change nothing.
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@audience(PUBLIC)
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit() and perform(
+            lambda: recovery.request_password_reset(form.email.data), form):
+        return render_template("auth/forgot_sent.html", email=form.email.data,
+                               minutes=recovery.reset_minutes())
+    return render_template("auth/forgot.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@audience(PUBLIC)
+def reset_password(token):
+    try:
+        user = recovery.user_for_reset(token)
+    except DomainError as error:
+        return render_template("auth/reset_invalid.html", reason=error.reason,
+                               form=ForgotPasswordForm()), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit() and perform(
+            lambda: recovery.reset_password(token, form.password.data), form):
+        flash(_("Your password is changed and every device is logged out. Log in with your new "
+                "password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form, email=user.email), \
+        (422 if form.errors else 200)
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+@audience(PUBLIC)
+def confirm_email(token):
+    form = PostOnlyForm()
+    if form.validate_on_submit():
+        try:
+            recovery.confirm_email(token)
+        except DomainError as error:
+            db.session.rollback()
+            return render_template("auth/confirm_email.html", form=form, refusal=error.reason), 410
+        db.session.commit()
+        flash(_("Thank you: your email address is confirmed."), "success")
+        return redirect(url_for("main.dashboard" if current_user.is_authenticated else "auth.login"))
+    return render_template("auth/confirm_email.html", form=form)
+
+
+@bp.route("/account/email/resend", methods=["POST"])
+@audience(SIGNED_IN)
+def resend_confirmation():
+    if PostOnlyForm().validate_on_submit() and perform(
+            lambda: recovery.resend_verification(current_user)):
+        flash(_("We sent a new link to %(email)s.", email=current_user.email), "success")
+    return redirect(url_for("auth.account"))

@@ -7,32 +7,24 @@ email confirmation in ``auth.recovery``.
 """
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace import clock
-from marketplace.auth import passwords, sessions, throttle
+from marketplace.auth import passwords, recovery, sessions, throttle
+from marketplace.auth.lookup import find_user_by_email, normalize_email  # noqa: F401  (callers use service)
 from marketplace.auth.models import Role, User
 from marketplace.auth.passwords import hash_password  # noqa: F401  (demo seeders hash once)
 from marketplace.errors import Invalid
 from marketplace.extensions import db
+from marketplace.transaction import refuse_duplicates
 
 SELF_SERVICE_ROLES = (Role.CREATOR, Role.BRAND)
 
 
-def normalize_email(raw: str) -> str:
-    """A canonical, lower-case address, or :class:`Invalid` saying what is wrong with it."""
-    try:
-        result = validate_email((raw or "").strip(), check_deliverability=False)
-    except EmailNotValidError:
-        raise Invalid(_("Enter a valid email address, like name@example.com."), field="email")
-    return result.normalized.lower()
-
-
-def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
+def _email_taken() -> Invalid:
+    return Invalid(_("An account with this email already exists. Log in instead?"), field="email")
 
 
 def create_user(email: str, password: str, display_name: str, role: Role, *,
@@ -45,9 +37,7 @@ def create_user(email: str, password: str, display_name: str, role: Role, *,
     if not display_name:
         raise Invalid(_("Tell us the name to show on Pappus."), field="display_name")
     if find_user_by_email(email) is not None:
-        raise Invalid(
-            _("An account with this email already exists. Log in instead?"), field="email"
-        )
+        raise _email_taken()
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -61,13 +51,15 @@ def create_user(email: str, password: str, display_name: str, role: Role, *,
     return user
 
 
+# Two sign-ups with one email at once: the second commit hits the unique constraint.
+refuse_duplicates("uq_users_email", _email_taken)
+
+
 def sign_up(email: str, password: str, display_name: str, role: str, *,
             locale: str | None = None, user_agent: str = "") -> User:
     """Self-service sign-up: the account, a mail with a link to confirm the address, and a
     log-in on this device (``user.session_key``). Staff come only from
     ``flask users create-staff``."""
-    from marketplace.auth import recovery
-
     if role not in SELF_SERVICE_ROLES:
         raise Invalid(_("Choose whether you are a creator or a brand."), field="role")
     user = create_user(email, password, display_name, Role(role), locale=locale)

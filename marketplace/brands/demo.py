@@ -3,6 +3,7 @@ log has entries) and one waiting for verification. Idempotent."""
 from __future__ import annotations
 
 from marketplace.auth import service as accounts
+from marketplace.auth.demo import DEMO_PASSWORD
 from marketplace.auth.models import Role
 from marketplace.brands import service as brands
 
@@ -19,8 +20,6 @@ STAFF_EMAIL = "staff@pappus.example.com"
 
 
 def seed_brands() -> None:
-    from marketplace.demo import DEMO_PASSWORD
-
     staff = accounts.find_user_by_email(STAFF_EMAIL)
     for email, account_name, company, website, industry, verified in BRANDS:
         user = accounts.find_user_by_email(email)

@@ -7,18 +7,31 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import clock
+from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
 from marketplace.brands.models import BrandProfile
-from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.errors import Changed, Conflict, Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
-from marketplace.staff.service import record
+from marketplace.transaction import refuse_duplicates
 
 
 def profile_for(user: User) -> BrandProfile | None:
     return db.session.scalar(select(BrandProfile).where(BrandProfile.user_id == user.id))
 
 
-def save_profile(user: User, *, company_name: str, website: str, industry: str) -> BrandProfile:
+# One brand's first save sent twice (two tabs): the second sees the profile the first made.
+refuse_duplicates("uq_brand_profiles_user_id", Changed)
+
+
+def load_brand(brand_id: int) -> BrandProfile:
+    brand = db.session.get(BrandProfile, brand_id)
+    if brand is None:
+        raise NotFound(_("There is no brand %(id)s.", id=brand_id))
+    return brand
+
+
+def save_profile(user: User, *, company_name: str, website: str, industry: str,
+                 version: int | None = None) -> BrandProfile:
     """Create or update the brand's company profile.
 
     Changing the company name of a verified brand would let it trade on a verification done
@@ -43,7 +56,9 @@ def save_profile(user: User, *, company_name: str, website: str, industry: str) 
     if profile is None:
         profile = BrandProfile(user_id=user.id, company_name=company_name)
         db.session.add(profile)
-    elif profile.company_name != company_name and profile.is_verified:
+    else:
+        profile.saving(version)
+    if profile.company_name != company_name and profile.is_verified:
         profile.verified_at = None
         profile.verified_by_id = None
     profile.company_name = company_name
@@ -57,7 +72,7 @@ def verify_brand(actor: User, brand: BrandProfile, reason: str) -> None:
     """Staff confirm the company is who it says it is; recorded with the reason."""
     if brand.is_verified:
         raise Conflict(_("This brand is already verified."))
-    record(actor, "brand.verify", "brand", brand.id, reason, company_name=brand.company_name)
+    record_staff_action(actor, "brand.verify", "brand", brand.id, reason, company_name=brand.company_name)
     brand.verified_at = clock.now()
     brand.verified_by_id = actor.id
     db.session.flush()
@@ -66,7 +81,7 @@ def verify_brand(actor: User, brand: BrandProfile, reason: str) -> None:
 def unverify_brand(actor: User, brand: BrandProfile, reason: str) -> None:
     if not brand.is_verified:
         raise Conflict(_("This brand is not verified."))
-    record(actor, "brand.unverify", "brand", brand.id, reason, company_name=brand.company_name)
+    record_staff_action(actor, "brand.unverify", "brand", brand.id, reason, company_name=brand.company_name)
     brand.verified_at = None
     brand.verified_by_id = None
     db.session.flush()

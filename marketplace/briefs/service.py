@@ -6,18 +6,18 @@ State changes are conditional updates (``WHERE state = :expected``), so two clic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timezone
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from marketplace import clock
+from marketplace import taxonomy
 from marketplace.auth.models import User
 from marketplace.brands import service as brands
 from marketplace.briefs.models import Brief, BriefState
-from marketplace.creators import taxonomy
-from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_FEE_CENTS
 
@@ -47,6 +47,11 @@ class BriefInput:
     protection_days: int | None = 30
     bonus_per_1k_reads_cents: int | None = None
     bonus_cap_cents: int | None = None
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """A brief's date means "by the end of that day" (UTC)."""
+    return None if day is None else datetime.combine(day, time(23, 59), tzinfo=timezone.utc)
 
 
 def _check_text(value: str, field_name: str, limit: int, required: bool, message: str) -> str:
@@ -159,11 +164,14 @@ def create_draft(user: User, data: BriefInput) -> Brief:
     return brief
 
 
-def update_draft(user: User, brief: Brief, data: BriefInput) -> Brief:
+def update_draft(user: User, brief: Brief, data: BriefInput, *, version: int | None = None) -> Brief:
+    """Save the brand's edit of a draft, opened at ``version`` (a save made since is not
+    overwritten: :class:`~marketplace.errors.Changed`)."""
     _require_owner(user, brief)
     if not brief.is_draft:
         raise Conflict(_("Only drafts can be edited; creators may already be relying on an open brief."))
     validate(data)
+    brief.saving(version)
     _apply(brief, data)
     db.session.flush()
     return brief
@@ -215,16 +223,20 @@ def state_label(state: str) -> str:
     return {"draft": _("a draft"), "open": _("open"), "closed": _("closed")}.get(state, state)
 
 
-def get_brief(brief_id: int, user: User, *, edit: bool = False) -> Brief:
-    """Loader: 404 if missing or a draft the user may not see; 403 to change another's brief."""
+def is_owner(viewer, brief: Brief) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False) and getattr(viewer, "is_brand", False)
+                and brief.brand.user_id == viewer.id)
+
+
+def load_brief(brief_id: int, viewer, *, edit: bool = False) -> Brief:
+    """The brief as ``viewer`` may see it: NotFound if missing or a draft of another brand
+    (drafts are private: not even their existence is confirmed); NotAllowed when ``edit``
+    asks for the owner and the viewer is not."""
     brief = db.session.get(Brief, brief_id)
-    if brief is None:
-        abort(404)
-    owner = user.is_authenticated and user.is_brand and brief.brand.user_id == user.id
-    if brief.is_draft and not owner:
-        abort(404)  # drafts are private: do not even confirm they exist
-    if edit and not owner:
-        abort(403)
+    if brief is None or (brief.is_draft and not is_owner(viewer, brief)):
+        raise NotFound(_("There is no brief %(id)s.", id=brief_id))
+    if edit and not is_owner(viewer, brief):
+        raise NotAllowed(_("This brief belongs to another brand."))
     return brief
 
 

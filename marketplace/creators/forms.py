@@ -4,21 +4,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.creators import taxonomy
+from marketplace import taxonomy
+from marketplace.forms import MultiCheckboxField, VersionedForm
 from marketplace.money import CURRENCIES
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class ProfileForm(FlaskForm):
+class ProfileForm(VersionedForm):
     handle = StringField(_l("Handle"), validators=[DataRequired(_l("Choose a handle.")), Length(max=31)])
     bio = TextAreaField(_l("Bio"), validators=[Length(max=500)])
     categories = MultiCheckboxField(_l("Categories you post about"), choices=[])

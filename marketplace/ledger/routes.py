@@ -3,14 +3,16 @@ entries, one account's movements, one transaction. Read-only: money moves only t
 ledger service, called by the areas that own each movement."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
 from marketplace.access import audience
 from marketplace.auth.models import Role
 from marketplace.extensions import db
-from marketplace.ledger import bp, listing, service
+from marketplace.ledger import listing, service
 from marketplace.ledger.models import Account, AccountKind, Transaction
+
+bp = Blueprint("ledger", __name__, url_prefix="/staff/ledger")
 
 
 @bp.context_processor

@@ -1,14 +1,14 @@
 """Note forms. Limits beyond "is it filled in" are checked in ``notes.service``."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from marketplace.forms import VersionedForm
 from marketplace.notes.models import TITLE_MAX
 
 
-class NoteForm(FlaskForm):
+class NoteForm(VersionedForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the note a title.")),
                                                  Length(max=TITLE_MAX)])
     body = TextAreaField(_l("Note"), render_kw={"rows": 10})
@@ -19,9 +19,3 @@ class NoteForm(FlaskForm):
                                         option_widget=CheckboxInput(), validate_choice=False)
     is_paid = BooleanField(_l("Paid content: I made this note for a brand in exchange for money or goods"))
     is_private = BooleanField(_l("Private: only I can see this note"))
-
-
-class ReasonForm(FlaskForm):
-    """Staff de-index / re-index: the reason goes to the staff action log."""
-
-    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Write the reason for this change."))])

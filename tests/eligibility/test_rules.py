@@ -4,8 +4,8 @@ from datetime import timedelta
 import pytest
 
 from marketplace import clock
-from marketplace.creators import eligibility
-from tests.factories import make_brief, make_eligible_creator
+from marketplace import eligibility
+from tests.factories import make_brief, make_eligible_creator, make_note
 
 
 def test_an_eligible_creator_passes_every_rule(app):
@@ -49,16 +49,28 @@ def test_a_count_never_reported_is_not_enough(app):
     assert "no follower count has been reported" in eligibility.check(profile).failures[0].reason
 
 
-def test_ratio_rule_counts_regular_notes_when_switched_on(app, monkeypatch):
+def test_ratio_rule_counts_regular_notes_when_switched_on(app, frozen_clock):
     profile = make_eligible_creator()
-    app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 3
+    make_note(profile, title="Old regular")
+    frozen_clock.advance(timedelta(hours=1))
+    make_note(profile, title="Sponsored", is_paid=True)
+    frozen_clock.advance(timedelta(hours=1))
+    make_note(profile, title="Regular 1")
+    make_note(profile, title="Private", is_private=True)  # only public notes count
+    app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 2
     try:
-        monkeypatch.setattr(eligibility, "count_regular_notes", lambda p: 1)
-        assert eligibility.check(profile).rules() == ["ratio"]
-        monkeypatch.setattr(eligibility, "count_regular_notes", lambda p: 3)
+        [failure] = eligibility.check(profile).failures
+        assert failure.rule == "ratio" and "you have 1" in failure.reason
+        make_note(profile, title="Regular 2")
         assert eligibility.check(profile).ok
     finally:
         app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 0
+
+
+def test_the_effective_minimum_is_the_larger_of_platform_and_brief(app):
+    assert eligibility.min_followers_for(None) == 1000
+    assert eligibility.min_followers_for(make_brief(min_followers=500)) == 1000
+    assert eligibility.min_followers_for(make_brief(min_followers=20000)) == 20000
 
 
 def test_a_brief_adds_its_minimum_and_its_format(app):

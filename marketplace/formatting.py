@@ -1,5 +1,5 @@
-"""Display helpers for rates, counts and dates, registered as template filters by the creators
-blueprint (``bps``, ``count``, ``day``). Money is formatted by :mod:`marketplace.money`."""
+"""Display helpers for rates, counts and dates, also template filters (``bps``, ``count``,
+``day``; see :mod:`marketplace.templating`). Money is formatted by :mod:`marketplace.money`."""
 from __future__ import annotations
 
 from decimal import Decimal

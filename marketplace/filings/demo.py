@@ -1,5 +1,6 @@
 """Demo notes for ``make run``: English and Chinese notes by the demo creators, some filed
 for the demo brands, one paid but unfiled (an underwater note: public, not in search).
+(Here rather than in notes because filing them needs this area.)
 
 Idempotent: a creator who already has notes gets none added. Runs after the profile and
 brand seeders; if those have not made a profile, a minimal one is made here.

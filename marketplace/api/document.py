@@ -1,4 +1,4 @@
-"""API views that belong to no single area: the OpenAPI document itself."""
+"""`GET /api/v1/openapi.json`: the OpenAPI document itself, built from what each view declares."""
 from flask import jsonify
 
 from marketplace.access import PUBLIC, audience

@@ -4,21 +4,28 @@ DESIGN.md §3: enough followers (from the feed or staff), payouts set up and ide
 confirmed, not suspended or banned, and optionally enough regular notes since the last
 commercial one. A brief may add its own minimum followers and a deliverable the creator
 must offer. Every place a creator applies to or accepts an order calls ``require_eligible``.
+
+The rules exist twice, on purpose: :func:`check` in Python (to explain each failure to a
+person) and :func:`eligible_clause` in SQL (to rank 100,000 creators inside the database).
+``tests/eligibility/test_sql_agrees.py`` keeps the two in agreement. This module sits above
+creators and notes, whose rows it reads, and below briefs, matching and orders, which ask it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from marketplace import clock
-from marketplace.creators.formatting import as_of_day, as_of_moment
-from marketplace.creators.models import CreatorProfile
+from marketplace.creators.models import CreatorProfile, quote_column
 from marketplace.errors import NotAllowed
 from marketplace.extensions import db
+from marketplace.formatting import as_of_day, as_of_moment
+from marketplace.notes.models import Note
 
 
 @dataclass(frozen=True)
@@ -40,12 +47,14 @@ class Eligibility:
         return [f.rule for f in self.failures]
 
 
-def _notes_since_last_commercial(profile: CreatorProfile) -> int | None:
+def min_followers_for(brief=None) -> int:
+    """The followers a creator needs: the platform's minimum, or the brief's when higher."""
+    minimum = current_app.config["MIN_FOLLOWERS"]
+    return max(minimum, brief.min_followers) if brief is not None else minimum
+
+
+def regular_notes_since_last_commercial(profile: CreatorProfile) -> int:
     """Public, undeleted regular notes since the creator's last commercial (paid) one."""
-    try:
-        from marketplace.notes.models import Note
-    except ImportError:  # the notes area is not installed: the rule cannot be checked
-        return None
     last_commercial = db.session.scalar(
         select(func.max(Note.created_at)).where(Note.creator_id == profile.id, Note.is_paid.is_(True)))
     query = select(func.count()).select_from(Note).where(
@@ -54,10 +63,6 @@ def _notes_since_last_commercial(profile: CreatorProfile) -> int | None:
     if last_commercial is not None:
         query = query.where(Note.created_at > last_commercial)
     return db.session.scalar(query)
-
-
-# Replaceable in tests and by the notes area; returns None when unknown.
-count_regular_notes: Callable[[CreatorProfile], int | None] = _notes_since_last_commercial
 
 
 def _followers_failure(profile: CreatorProfile, needed: int, rule: str, whose: str) -> Failure:
@@ -113,15 +118,16 @@ def check(profile: CreatorProfile | None, brief=None) -> Eligibility:
                      _("Switch on \"accepting orders\" on your profile.")))
     needed_regular = config["REGULAR_NOTES_PER_COMMERCIAL"]
     if needed_regular > 0:
-        have = count_regular_notes(profile)
-        if have is not None and have < needed_regular:
+        have = regular_notes_since_last_commercial(profile)
+        if have < needed_regular:
             fail(Failure("ratio",
                          _("You need %(needed)d regular notes since your last commercial one; you have %(have)d.",
                            needed=needed_regular, have=have),
                          _("Publish %(n)d more regular notes.", n=needed_regular - have)))
     if brief is not None:
-        if brief.min_followers > minimum and profile.follower_count < brief.min_followers:
-            fail(_followers_failure(profile, brief.min_followers, "brief_followers", "brief"))
+        needed = min_followers_for(brief)
+        if needed > minimum and profile.follower_count < needed:
+            fail(_followers_failure(profile, needed, "brief_followers", "brief"))
         if profile.quote_for(brief.deliverable) is None:
             fail(Failure("deliverable",
                          _("This brief wants a %(format)s, which your price card does not offer.",
@@ -135,3 +141,45 @@ def require_eligible(profile: CreatorProfile | None, brief=None) -> None:
     result = check(profile, brief)
     if not result.ok:
         raise NotAllowed(" ".join(f.reason for f in result.failures))
+
+
+# ---- the same rules in SQL --------------------------------------------------------------
+
+def _ratio_clause(needed: int):
+    """REGULAR_NOTES_PER_COMMERCIAL: the notes :func:`regular_notes_since_last_commercial` counts."""
+    paid = aliased(Note)
+    # Correlated to the outer creator explicitly: nested one level deeper than the count, it
+    # would otherwise join every creator and take the platform's last paid note.
+    last_paid = (select(func.max(paid.created_at))
+                 .where(paid.creator_id == CreatorProfile.id, paid.is_paid.is_(True))
+                 .correlate(CreatorProfile).scalar_subquery())
+    regular = (select(func.count()).select_from(Note)
+               .where(Note.creator_id == CreatorProfile.id, Note.is_paid.is_(False),
+                      Note.is_private.is_(False), Note.deleted_at.is_(None),
+                      or_(last_paid.is_(None), Note.created_at > last_paid))
+               .scalar_subquery())
+    return regular >= needed
+
+
+def eligible_clause(brief=None, now: datetime | None = None) -> list:
+    """WHERE terms over ``creator_profiles`` true exactly for the creators :func:`check`
+    passes (for ``brief``, when given)."""
+    now = now or clock.now()
+    C = CreatorProfile
+    # The first five terms repeat the WHERE of ix_creator_profiles_ready_to_match so the
+    # planner can use that narrow index.
+    conditions = [
+        C.accepting_orders.is_(True),
+        C.follower_count >= min_followers_for(brief),
+        C.followers_as_of.is_not(None),
+        C.payouts_ready_at.is_not(None),
+        C.identity_confirmed_at.is_not(None),
+        C.banned_at.is_(None),
+        or_(C.suspended_until.is_(None), C.suspended_until <= now),
+    ]
+    if brief is not None:
+        conditions.append(quote_column(brief.deliverable).is_not(None))
+    needed_regular = current_app.config["REGULAR_NOTES_PER_COMMERCIAL"]
+    if needed_regular > 0:  # off by default; a correlated count per creator when on
+        conditions.append(_ratio_clause(needed_regular))
+    return conditions
