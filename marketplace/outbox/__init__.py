@@ -11,5 +11,5 @@ state staff can look at. Areas register what each kind does with :func:`handler`
 kind never touches this package.
 """
 from marketplace.outbox.service import (  # noqa: F401  (the package's public face)
-    SweepReport, add, add_sweeper, handler, on_rollback, run_items, sweep,
+    SweepReport, add, add_sweeper, handler, on_rollback, run_items, sweep, wait_for_background,
 )

@@ -8,11 +8,12 @@ item is deleted. Handlers run outside the request's session, on their own connec
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from flask import current_app, has_app_context
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -23,6 +24,9 @@ from marketplace.outbox.models import FAILED, PENDING, RUNNING, OutboxItem
 log = logging.getLogger(__name__)
 
 _HANDLERS: dict[str, Callable[[dict], None]] = {}
+_BACKGROUND: set[str] = set()  # kinds done on a thread after the commit, not in the request
+_threads: set[threading.Thread] = set()
+_threads_lock = threading.Lock()
 _SWEEPERS: list[Callable[[datetime], int]] = []
 _ADDED = "pappus.outbox.added"  # session.info keys
 _UNDO = "pappus.outbox.undo"
@@ -34,12 +38,21 @@ MAX_BACKOFF = timedelta(hours=6)
 _ERROR_CHARS = 2000
 
 
-def handler(kind: str) -> Callable:
+def handler(kind: str, *, background: bool = False) -> Callable:
     """Register what an item of ``kind`` does: ``@outbox.handler("search.reindex")`` over a
-    function of the item's payload. It runs after the commit, outside the request's session."""
+    function of the item's payload. It runs after the commit, outside the request's session.
+
+    ``background=True`` runs it on a thread instead of before the response: for slow calls
+    to other servers (SMTP), and where the response time must not tell whether the work
+    was there at all (a password-reset page must not reveal which addresses have accounts).
+    """
 
     def register(function: Callable[[dict], None]) -> Callable[[dict], None]:
         _HANDLERS[kind] = function
+        if background:
+            _BACKGROUND.add(kind)
+        else:
+            _BACKGROUND.discard(kind)
         return function
 
     return register
@@ -78,12 +91,38 @@ def _after_commit(session: Session) -> None:
     added = session.info.pop(_ADDED, None)
     if not added or not has_app_context():
         return
-    ids = []
+    now_ids, later_ids = [], []
     for item in added:
         state = inspect(item)
         if state.has_identity:  # written; an item added in a rolled-back savepoint has none
-            ids.append(state.identity[0])
-    run_items(ids)
+            (later_ids if item.kind in _BACKGROUND else now_ids).append(state.identity[0])
+    run_items(now_ids)
+    if later_ids:
+        _start_thread(current_app._get_current_object(), later_ids)
+
+
+def _start_thread(app: Flask, ids: list[int]) -> None:
+    def work():
+        try:
+            with app.app_context():
+                run_items(ids)
+        finally:
+            with _threads_lock:
+                _threads.discard(threading.current_thread())
+
+    thread = threading.Thread(target=work, name="pappus-outbox", daemon=True)
+    with _threads_lock:
+        _threads.add(thread)
+    thread.start()
+
+
+def wait_for_background(timeout: float = 10.0) -> None:
+    """Block until every item handed to a background thread has been tried (tests; a CLI
+    command before it exits). What a thread did not finish, the sweep does later."""
+    with _threads_lock:
+        threads = list(_threads)
+    for thread in threads:
+        thread.join(timeout)
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from marketplace import mail
+from marketplace import mail, outbox
 from marketplace.auth.models import User
 from marketplace.extensions import db
 from tests.factories import make_user
@@ -53,6 +53,9 @@ def test_a_delivery_failure_is_logged_and_the_action_stays(app, smtp_sink, monke
         mail.wait_for_deliveries()
     assert "'Welcome' to new@example.com was not delivered" in caplog.text
     assert smtp_sink.messages == []
+    # Kept for a retry by the outbox, not lost.
+    waiting = [item for item in outbox.service.waiting() if item.kind == "mail.send"]
+    assert [item.payload["to"] for item in waiting] == ["new@example.com"]
     db.session.expire_all()
     assert db.session.scalar(db.select(User).where(User.email == "new@example.com")) is not None
 
@@ -118,3 +121,18 @@ def test_render_writes_in_the_recipients_language(app):
     assert message["subject"] == "重置你的 Pappus 密码"
     assert "https://x/reset/abc" in message["text"] and "60" in message["text"]
     assert 'href="https://x/reset/abc"' in message["html"]
+
+
+def test_a_mail_left_by_a_crash_after_commit_is_sent_by_the_sweep(app, smtp_sink, monkeypatch):
+    """The mail is a work item written with the action: if the process dies between the
+    commit and the delivery, the next sweep sends it."""
+    from marketplace.outbox import service as outbox_service
+
+    monkeypatch.setattr(outbox_service, "run_items", lambda ids: None)  # the crash
+    mail.queue_mail("later@example.com", "Still coming", "Hello")
+    db.session.commit()
+    mail.wait_for_deliveries()
+    assert smtp_sink.messages == []
+    monkeypatch.undo()
+    outbox.sweep()
+    assert [m.to for m in smtp_sink.wait_for(1)] == ["later@example.com"]
