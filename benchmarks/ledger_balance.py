@@ -27,11 +27,11 @@ The last line printed is one JSON object:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,6 +39,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _postgres import rerun_in_postgres  # noqa: E402  (beside this script)
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
@@ -182,7 +184,8 @@ def measure(url: str, n_entries: int, runs: int) -> dict:
         busiest_p50 = timed(lambda: books.balance_cents(cash.id), max(5, runs // 20))
         log(f"  gateway cash: {busiest:,} entries")
 
-        order_ids = iter(range(10_000_000, 10_000_000 + runs * 2))
+        hold_runs = max(20, runs // 4)
+        order_ids = iter(range(10_000_000, 10_000_000 + hold_runs))
         funded = [a.owner_id for a in picks if books.balance_cents(a.id) >= 100]
         # A request's session starts empty; rolling back one holding 10,000 loaded accounts
         # would time expiring them, not the hold.
@@ -196,8 +199,8 @@ def measure(url: str, n_entries: int, runs: int) -> dict:
                 db.session.rollback()
                 db.session.expunge_all()
 
-        it3 = iter(funded * 4)
-        hold_p50 = timed(hold, max(20, runs // 4))
+        it3 = itertools.cycle(funded)  # small runs time more holds than there are picks
+        hold_p50 = timed(hold, hold_runs)
         result = {"entries": total, "balance_read_p50_ms": round(read, 3), "brand_balance_p50_ms": round(page, 3),
                   "busiest_account_entries": busiest, "busiest_balance_p50_ms": round(busiest_p50, 2),
                   "hold_p50_ms": round(hold_p50, 2), "build_seconds": round(built, 1)}
@@ -210,16 +213,7 @@ def measure(url: str, n_entries: int, runs: int) -> dict:
 
 def postgres(n_entries: int, runs: int) -> dict | None:
     """Re-run this script inside a throwaway PostgreSQL cluster; None when there is none."""
-    script = ROOT / "scripts" / "with-postgres.sh"
-    inner = [sys.executable, __file__, "--database-from-env", "--entries", str(n_entries), "--runs", str(runs)]
-    done = subprocess.run(["bash", str(script), *inner], capture_output=True, text=True, cwd=ROOT)
-    for line in done.stdout.splitlines()[:-1]:
-        log(f"  {line}")
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        log(f"  PostgreSQL run did not finish: {done.stderr.strip()[-500:] or done.stdout.strip()[-200:]}")
-        return None
-    return json.loads(lines[-1])
+    return rerun_in_postgres(__file__, ["--entries", str(n_entries), "--runs", str(runs)], log)
 
 
 def main() -> None:

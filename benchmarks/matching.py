@@ -25,7 +25,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from _postgres import rerun_in_postgres  # noqa: E402  (beside this script)
 
 from sqlalchemy import insert, text  # noqa: E402
 
@@ -163,19 +164,7 @@ def measure(url: str, n: int, runs: int, baseline_runs: int) -> dict:
 
 def postgres(n: int, runs: int, baseline_runs: int) -> dict | None:
     """Re-run this script inside a throwaway PostgreSQL cluster; None when there is none."""
-    script = ROOT / "scripts" / "with-postgres.sh"
-    if not script.exists():
-        return None
-    inner = [sys.executable, __file__, "--database-from-env", "--creators", str(n), "--runs", str(runs),
-             "--baseline-runs", str(baseline_runs)]
-    done = subprocess.run(["bash", str(script), *inner], capture_output=True, text=True, cwd=ROOT)
-    for line in done.stdout.splitlines()[:-1]:
-        log(f"  {line}")
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        log(f"  PostgreSQL run did not finish: {done.stderr.strip()[-500:] or done.stdout.strip()[-200:]}")
-        return None
-    return json.loads(lines[-1])
+    return rerun_in_postgres(__file__, ["--creators", str(n), "--runs", str(runs), "--baseline-runs", str(baseline_runs)], log)
 
 
 def main() -> None:
