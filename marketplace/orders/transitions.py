@@ -102,7 +102,7 @@ def refusal(order: Order, action: str, actor: Actor | None) -> Exception:
                               "(%(state)s).", action=doing, state=state_label(order.state)))
         who = ", ".join(str(ACTOR_LABELS[a]) for t in someone for a in sorted(t.actors))
         return NotAllowed(_("Only %(who)s can %(action)s this order now.", who=who, action=doing))
-    return Conflict(_("This order is %(state)s, so you cannot %(action)s it.",
+    return Conflict(_("This order is %(state)s, so you cannot %(action)s now.",
                       state=state_label(order.state), action=doing))
 
 
