@@ -120,3 +120,11 @@ def test_publishing_files_the_note_for_the_brand():
     assert note.is_paid and note.filing.brand_id == order.brand_id
     assert note.filing.order_reference == order.reference
     assert note.filing.protected_until == note.filing.filed_at + timedelta(days=order.brief.protection_days)
+
+
+def test_completing_counts_in_the_creators_record():
+    order = make_order("paid")
+    assert run(lambda: service.complete(order))
+    db.session.refresh(order.creator)
+    assert (order.creator.orders_completed, order.creator.orders_on_time) == (1, 1)
+    assert order.state == "completed" and order.ended_at is not None
