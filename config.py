@@ -42,6 +42,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "INVITATION_EXPIRY_HOURS": (72, "An invitation a creator does not answer expires after this"),
     "DRAFT_REVIEW_HOURS": (72, "A draft the brand does not review in time counts as approved"),
     "MAX_REVISIONS": (3, "Revision requests per order; the next draft is approved"),
+    "ACT_AFTER_REVIEW_HOURS": (72, "After a revision request or an approval the creator has at least this long to act, even past the brief's date"),
     "METRICS_WINDOW_DAYS": (7, "Default days after publishing before metrics are reported (per brief)"),
     "PROTECTION_MIN_DAYS": (30, "Shortest protection period a brief may set"),
     "PROTECTION_MAX_DAYS": (365, "Longest protection period a brief may set"),

@@ -7,6 +7,7 @@ from marketplace.briefs.models import Brief  # noqa: F401
 from marketplace.creators.models import CreatorProfile  # noqa: F401
 from marketplace.filings.models import Filing  # noqa: F401
 from marketplace.notes.models import Note, NoteImage, NoteTag  # noqa: F401
+from marketplace.orders.models import Draft, Order, OrderEvent  # noqa: F401
 from marketplace.outbox.models import OutboxItem  # noqa: F401
 from marketplace.search.documents import search_documents  # noqa: F401
 from marketplace.ledger.models import Account, Entry, Transaction  # noqa: F401

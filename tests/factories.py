@@ -140,3 +140,67 @@ def make_api_token(name: str = "Follower feed"):
     token, plain = create_token(name)
     db.session.commit()
     return token, plain
+
+
+def fund_brand(brand, cents: int = 1_000_000, currency: str = "CNY"):
+    """Credit the brand's balance as a card top-up would (committed)."""
+    from marketplace.ledger import service as ledger
+    from marketplace.money import Money
+
+    ledger.credit_topup(brand.id, Money(cents, currency), f"test-topup-{next(_sequence)}")
+    db.session.commit()
+    return brand
+
+
+# How a test order reaches each state, through the same services people use. The states
+# after metrics_reported belong to the payouts step; until it exists, tests set them directly.
+_PATH = {
+    "invited": [], "applied": [],
+    "accepted": ["accept"], "in_review": ["accept", "submit"], "approved": ["accept", "submit", "approve"],
+    "published": ["accept", "submit", "approve", "publish"],
+    "metrics_reported": ["accept", "submit", "approve", "publish", "close_metrics"],
+    "payout_scheduled": ["accept", "submit", "approve", "publish", "close_metrics", "=payout_scheduled"],
+    "paid": ["accept", "submit", "approve", "publish", "close_metrics", "=paid"],
+    "completed": ["accept", "submit", "approve", "publish", "close_metrics", "=completed"],
+    "declined": ["decline"], "withdrawn": ["withdraw"], "expired": ["expire"], "cancelled": ["accept", "cancel"],
+}
+
+
+def make_order(state: str = "invited", *, brief=None, creator=None, funded: bool = True, **brief_fields):
+    """An order in ``state`` for a new brief (funded brand) and eligible creator, brought there
+    by the services. Orders that start by application use state "applied"."""
+    from sqlalchemy import update
+
+    from marketplace.orders import deadlines, drafts, service, transitions
+    from marketplace.orders.models import Order
+
+    brief = brief or make_brief(**brief_fields)
+    if funded and brief_fields.get("fund", True):
+        fund_brand(brief.brand)
+    creator = creator or make_eligible_creator()
+    if state == "applied":
+        order = service.apply(creator.user, brief, "I love this serum.")
+    else:
+        order = service.invite(brief.brand.user, brief, creator, "Would you like to?")
+    db.session.commit()
+    brand_user, creator_user = brief.brand.user, creator.user
+    steps = {
+        "accept": lambda: service.accept(creator_user, order),
+        "submit": lambda: drafts.submit(creator_user, order, "My serum routine", "Glow all day.", "beauty"),
+        "approve": lambda: drafts.approve(brand_user, order),
+        "publish": lambda: drafts.publish(creator_user, order),
+        "close_metrics": lambda: deadlines.close_metrics(order),
+        "decline": lambda: service.decline(creator_user, order),
+        "withdraw": lambda: service.withdraw(brand_user, order),
+        "expire": lambda: transitions.move(order, "expire", None),
+        "cancel": lambda: service.cancel(brand_user, order),
+    }
+    for step in _PATH[state]:
+        if step.startswith("="):
+            db.session.execute(update(Order).where(Order.id == order.id).values(state=step[1:], due_at=None))
+        else:
+            steps[step]()
+        db.session.commit()
+    db.session.refresh(order)
+    assert order.state == state, (order.state, state)
+    return order

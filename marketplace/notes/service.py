@@ -122,7 +122,8 @@ def parse_tags(raw: str) -> list[str]:
     return tags
 
 
-def _check_text(title: str, body: str) -> tuple[str, str]:
+def check_text(title: str, body: str) -> tuple[str, str]:
+    """A note's (or an order draft's) title and body, trimmed, or the reason they are refused."""
     title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
     if not title:
         raise Invalid(_("Give the note a title."), field="title")
@@ -150,7 +151,7 @@ def publish_note(creator: CreatorProfile, title: str, body: str, tags: str = "",
                  is_paid: bool = False, is_private: bool = False, uploads=()) -> Note:
     if creator.is_banned:
         raise NotAllowed(_("Your account is banned, so you cannot publish notes."))
-    title, body = _check_text(title, body)
+    title, body = check_text(title, body)
     note = Note(creator=creator, title=title, body=body, is_paid=bool(is_paid),
                 is_private=bool(is_private), created_at=clock.now(), updated_at=clock.now())
     _set_tags(note, parse_tags(tags))
@@ -164,7 +165,7 @@ def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: boo
               is_private: bool = False, uploads=(), remove_image_ids=(), version: int | None = None) -> Note:
     """The creator's edit, made from the form opened at ``version`` (a save made since, say
     in another tab, is not overwritten)."""
-    title, body = _check_text(title, body)
+    title, body = check_text(title, body)
     if note.is_filed and not is_paid:
         raise Invalid(_("A filed note stays marked as paid content."), field="is_paid")
     note.saving(version)
