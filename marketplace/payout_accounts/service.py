@@ -63,7 +63,7 @@ def create_account(account: PayoutAccount) -> PayoutAccount:
         status = gateway.create_express_account(account.creator.user.email, idempotency_key=account.idempotency_key,
                                                 metadata={"creator_id": account.creator_id})
         account.stripe_account_id = status.id
-        _keep(account, status, clock.now())
+        _keep(account, status, _whole_second())
         db.session.flush()
     return account
 
@@ -81,7 +81,13 @@ def refresh(account: PayoutAccount | None) -> str:
     """Ask Stripe for the account's state now and keep it."""
     if account is None or account.stripe_account_id is None:
         raise Conflict(_("Connect a payout account first."))
-    return apply_status(gateway.retrieve_account(account.stripe_account_id), as_of=clock.now())
+    return apply_status(gateway.retrieve_account(account.stripe_account_id), as_of=_whole_second())
+
+
+def _whole_second() -> datetime:
+    # Stripe stamps events to the second: what we read now counts as of this second, so an
+    # event from the same second still applies (it may be the newer one).
+    return clock.now().replace(microsecond=0)
 
 
 def apply_status(status: gateway.AccountStatus, as_of: datetime) -> str:
