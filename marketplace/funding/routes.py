@@ -81,6 +81,13 @@ def retry(topup_id: int):
     return redirect(url_for("funding.topup", topup_id=topup_id))
 
 
+@bp.route("/staff/payments")
+@audience(Role.STAFF)
+def staff_payments():
+    return render_template("funding/staff_payments.html", topups=service.recent_topups(),
+                           events=service.recent_events())
+
+
 @bp.route("/webhooks/stripe", methods=["POST"])
 @audience(PUBLIC)  # Stripe signs the body instead of logging in; the signature is the check
 @csrf.exempt

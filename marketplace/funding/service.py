@@ -19,7 +19,7 @@ from marketplace.auth.models import User
 from marketplace.brands.models import BrandProfile
 from marketplace.errors import Conflict, Invalid, NotAllowed
 from marketplace.extensions import db
-from marketplace.funding.models import TopUp, TopUpState
+from marketplace.funding.models import StripeEvent, TopUp, TopUpState
 from marketplace.money import Money, format_money
 from marketplace.payments import gateway
 
@@ -88,3 +88,13 @@ def load_topup(user: User, topup_id: int) -> TopUp | None:
 def topups_for(brand_id: int, limit: int = 10) -> list[TopUp]:
     return list(db.session.scalars(select(TopUp).where(TopUp.brand_id == brand_id)
                                    .order_by(TopUp.id.desc()).limit(limit)))
+
+
+def recent_topups(limit: int = 50) -> list[TopUp]:
+    """Every brand's top-ups, newest first (the staff payments page)."""
+    return list(db.session.scalars(select(TopUp).order_by(TopUp.id.desc()).limit(limit)))
+
+
+def recent_events(limit: int = 50):
+    """The webhook events received, newest first, with what was done with each."""
+    return list(db.session.scalars(select(StripeEvent).order_by(StripeEvent.id.desc()).limit(limit)))

@@ -110,3 +110,14 @@ def test_the_endpoint_needs_no_login_and_no_csrf_token(stripe, csrf_enabled):
     stripe.pay(intent)
     assert stripe.deliver(stripe.event("payment_intent.succeeded")).status_code == 200
     assert available(brand) == Money(10_000, "CNY")
+
+
+def test_staff_see_top_ups_with_their_intent_state_and_the_events(stripe, login_as):
+    brand = make_brand(company_name="GlowLab")
+    topup, intent = stripe.topup(brand, 40_000)
+    stripe.pay(intent)
+    stripe.deliver(stripe.event("payment_intent.succeeded"))
+    login_as("staff")
+    page = stripe.client.get("/staff/payments").get_data(as_text=True)
+    assert "GlowLab" in page and "CN¥400.00" in page and intent.id in page and "succeeded" in page
+    assert "payment_intent.succeeded" in page and f"top-up {topup.id} credited" in page
