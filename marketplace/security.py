@@ -38,6 +38,17 @@ def csp_with_stripe(js_url: str, api_base: str) -> str:
     return "; ".join(parts)
 
 
+# Where Stripe's hosted onboarding lives in production (AccountLink URLs).
+STRIPE_CONNECT_ORIGIN = "https://connect.stripe.com"
+
+
+def csp_with_form_targets(*urls: str) -> str:
+    """The policy for a page whose form ends in a redirect to another site (Stripe's hosted
+    onboarding): ``form-action`` also allows those origins, nothing else is loosened."""
+    origins = " ".join(dict.fromkeys(origin_of(url) for url in urls))
+    return CSP.replace("form-action 'self'", f"form-action 'self' {origins}")
+
+
 def register_security_headers(app: Flask) -> None:
     @app.after_request
     def add_headers(response):

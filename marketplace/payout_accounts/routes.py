@@ -1,7 +1,7 @@
 """The creator's payout account page: connect (Stripe Express onboarding), refresh."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,6 +10,7 @@ from marketplace.auth.models import Role
 from marketplace.creators.service import profile_for
 from marketplace.forms import PostOnlyForm
 from marketplace.payout_accounts import service
+from marketplace.security import STRIPE_CONNECT_ORIGIN, csp_with_form_targets
 from marketplace.web import perform
 
 bp = Blueprint("payout_accounts", __name__, url_prefix="/creator/payouts")
@@ -19,8 +20,14 @@ bp = Blueprint("payout_accounts", __name__, url_prefix="/creator/payouts")
 @audience(Role.CREATOR)
 def show():
     profile = profile_for(current_user)
-    return render_template("payout_accounts/show.html", profile=profile, account=service.account_for(profile),
-                           needed=service.still_needed(profile), form=PostOnlyForm())
+    response = current_app.make_response(render_template(
+        "payout_accounts/show.html", profile=profile, account=service.account_for(profile),
+        needed=service.still_needed(profile), form=PostOnlyForm()))
+    # "Connect" answers with a redirect to Stripe's onboarding; the browser follows it only
+    # if the form's page allows that site as a form target.
+    response.headers["Content-Security-Policy"] = csp_with_form_targets(
+        STRIPE_CONNECT_ORIGIN, current_app.config["STRIPE_API_BASE"])
+    return response
 
 
 @bp.route("/connect", methods=["POST"])
