@@ -10,8 +10,11 @@ from marketplace.brands.demo import seed_brands
 from marketplace.briefs.demo import seed_briefs
 from marketplace.creators.demo import seed_creators
 from marketplace.filings.demo import seed_notes
+from marketplace.funding.demo import seed_balances
+from marketplace.payout_accounts.demo import seed_payout_accounts
 
-SEEDERS = [seed_accounts, seed_creators, seed_brands, seed_briefs, seed_notes]
+SEEDERS = [seed_accounts, seed_creators, seed_brands, seed_briefs, seed_notes, seed_balances,
+           seed_payout_accounts]
 
 
 def load_demo() -> list[DemoAccount]:

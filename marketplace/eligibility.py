@@ -26,6 +26,7 @@ from marketplace.errors import NotAllowed
 from marketplace.extensions import db
 from marketplace.formatting import as_of_day, as_of_moment
 from marketplace.notes.models import Note
+from marketplace.payout_accounts import service as payout_accounts
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,29 @@ def regular_notes_since_last_commercial(profile: CreatorProfile) -> int:
     if last_commercial is not None:
         query = query.where(Note.created_at > last_commercial)
     return db.session.scalar(query)
+
+
+def _payout_failures(profile: CreatorProfile, fail) -> None:
+    """Why the creator cannot be paid yet, in Stripe's own terms when it has told us."""
+    account = payout_accounts.account_for(profile)
+    connected = account is not None and account.stripe_account_id is not None
+    if profile.payouts_ready_at is None:
+        needed = payout_accounts.still_needed(profile)
+        if not connected:
+            fail(Failure("payouts", _("You have no payout account connected."),
+                         _("Connect a payout account so you can be paid.")))
+        elif needed:
+            fail(Failure("payouts", _("Stripe still needs %(what)s.", what=", ".join(needed)),
+                         _("Continue setting up your payout account with Stripe.")))
+        else:
+            fail(Failure("payouts", _("Stripe has not enabled payouts on your account yet."),
+                         _("Continue setting up your payout account with Stripe, then refresh it.")))
+    if profile.identity_confirmed_at is None:
+        identity = payout_accounts.identity_needed(profile)
+        fail(Failure("identity",
+                     _("Stripe still needs %(what)s.", what=", ".join(identity)) if identity
+                     else _("Your identity is not confirmed yet."),
+                     _("Confirm your identity when you connect your payout account.")))
 
 
 def _followers_failure(profile: CreatorProfile, needed: int, rule: str, whose: str) -> Failure:
@@ -107,12 +131,8 @@ def check(profile: CreatorProfile | None, brief=None) -> Eligibility:
     minimum = config["MIN_FOLLOWERS"]
     if profile.follower_count < minimum or profile.followers_as_of is None:
         fail(_followers_failure(profile, minimum, "followers", "platform"))
-    if profile.payouts_ready_at is None:
-        fail(Failure("payouts", _("You have no payout account connected."),
-                     _("Connect a payout account so you can be paid.")))
-    if profile.identity_confirmed_at is None:
-        fail(Failure("identity", _("Your identity is not confirmed yet."),
-                     _("Confirm your identity when you connect your payout account.")))
+    if profile.payouts_ready_at is None or profile.identity_confirmed_at is None:
+        _payout_failures(profile, fail)
     if not profile.accepting_orders:
         fail(Failure("not_accepting", _("Your price card says you are not accepting orders."),
                      _("Switch on \"accepting orders\" on your profile.")))

@@ -1,4 +1,6 @@
 """Security headers on every response, pages and errors alike."""
+from urllib.parse import urlsplit
+
 from flask import Flask, request
 from flask_login import current_user
 
@@ -15,6 +17,36 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of an address (what a CSP source names)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def csp_with_stripe(js_url: str, api_base: str) -> str:
+    """The policy for the one page that takes a card: Stripe.js may load from its origin
+    (and frame its card fields there), and talk to Stripe's API; nothing else is loosened."""
+    js, api = origin_of(js_url), origin_of(api_base)
+    extra = {"script-src": js, "connect-src": api, "frame-src": js}
+    parts = []
+    for directive in CSP.split("; "):
+        name = directive.split(" ", 1)[0]
+        parts.append(f"{directive} {extra.pop(name)}" if name in extra else directive)
+    parts += [f"{name} 'self' {origin}" for name, origin in extra.items()]
+    return "; ".join(parts)
+
+
+# Where Stripe's hosted onboarding lives in production (AccountLink URLs).
+STRIPE_CONNECT_ORIGIN = "https://connect.stripe.com"
+
+
+def csp_with_form_targets(*urls: str) -> str:
+    """The policy for a page whose form ends in a redirect to another site (Stripe's hosted
+    onboarding): ``form-action`` also allows those origins, nothing else is loosened."""
+    origins = " ".join(dict.fromkeys(origin_of(url) for url in urls))
+    return CSP.replace("form-action 'self'", f"form-action 'self' {origins}")
 
 
 def register_security_headers(app: Flask) -> None:

@@ -246,6 +246,16 @@ def verify_webhook(payload: bytes, signature_header: str | None) -> WebhookEvent
         raise refused from error
 
 
+def payment_intent_in(event: WebhookEvent) -> PaymentIntent:
+    """The PaymentIntent a ``payment_intent.*`` event carries, as the gateway returns it."""
+    return _payment_intent(event.object)
+
+
+def account_in(event: WebhookEvent) -> AccountStatus:
+    """The connected account an ``account.updated`` event carries."""
+    return _account_status(event.object)
+
+
 # ---- the client and error handling ----------------------------------------------------------
 
 @functools.lru_cache(maxsize=8)
