@@ -39,9 +39,11 @@ class ProfileForm(FlaskForm):
     currency = SelectField(_l("Currency of your quotes"), choices=[SelectChoice("CNY", "CNY"), SelectChoice("USD", "USD"),
                                                                     SelectChoice("HKD", "HKD"), SelectChoice("SGD", "SGD")])
     image_enabled = BooleanField(_l("I make image notes"))
-    image_quote = DecimalField(_l("Quote for an image note"), places=2, validators=[Optional(), NumberRange(min=0)])
+    image_quote = DecimalField(_l("Quote for an image note"), places=2,
+                               validators=[Optional(), NumberRange(min=0, message=_l("Enter an amount of zero or more."))])
     video_enabled = BooleanField(_l("I make video notes"))
-    video_quote = DecimalField(_l("Quote for a video note"), places=2, validators=[Optional(), NumberRange(min=0)])
+    video_quote = DecimalField(_l("Quote for a video note"), places=2,
+                               validators=[Optional(), NumberRange(min=0, message=_l("Enter an amount of zero or more."))])
     accepting_orders = BooleanField(_l("I am accepting orders"))
 
     def __init__(self, *args, **kwargs):

@@ -103,7 +103,7 @@ def test_brand_page_shows_ranked_explained_creators(client, login_as, ranked_set
     login_as(brief.brand.user)
     page = client.get(f"/briefs/{brief.id}/matches").get_data(as_text=True)
     assert page.index("@best") < page.index("@good") < page.index("@mid") < page.index("@worst")
-    assert "Shares 2 of 2 categories" in page and "strike(s)" in page
+    assert "Shares 2 of 2 categories" in page and "1 strike for undisclosed ads." in page
     filtered = client.get(f"/briefs/{brief.id}/matches?category=fashion&sort=score").get_data(as_text=True)
     assert "@mid" not in filtered and "@low" in filtered
 
