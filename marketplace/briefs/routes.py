@@ -1,4 +1,4 @@
-"""Brief pages: a brand's list, create/edit/open/close, the brief page, ranked creators
+"""Brief pages: a brand's list, create/edit/open/close/delete, the brief page, ranked creators
 for a brief (brands) and ranked briefs (creators)."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -58,6 +58,9 @@ def create():
 @audience(Role.BRAND)
 def edit(brief_id: int):
     brief = service.get_brief(brief_id, current_user, edit=True)
+    if reason := service.edit_refusal(brief):  # no form that could only be refused
+        flash(reason, "info")
+        return redirect(url_for("briefs.show", brief_id=brief.id))
     form = BriefForm()
     if not form.is_submitted():
         form.fill_from(brief)
@@ -87,11 +90,23 @@ def close_brief(brief_id: int):
     return _change_state(brief_id, service.close_brief, _("The brief is closed to new applications."))
 
 
+@bp.route("/briefs/<int:brief_id>/delete", methods=["POST"])
+@audience(Role.BRAND)
+def delete_brief(brief_id: int):
+    brief = service.get_brief(brief_id, current_user, edit=True)
+    if PostOnlyForm().validate_on_submit() and perform(lambda: service.delete_draft(current_user, brief)):
+        flash(_("The draft is deleted."), "success")
+        return redirect(url_for("briefs.my_briefs"))
+    return redirect(url_for("briefs.show", brief_id=brief_id))
+
+
 @bp.route("/briefs/<int:brief_id>")
 @audience(SIGNED_IN)
 def show(brief_id: int):
     brief = service.get_brief(brief_id, current_user)
     context = {"brief": brief, "is_owner": current_user.is_brand and brief.brand.user_id == current_user.id}
+    if context["is_owner"] and brief.is_draft:
+        context["open_refusal"] = service.open_refusal(brief)
     if current_user.is_creator:
         profile = creators.profile_for(current_user)
         context["standing"] = eligibility.check(profile, brief)

@@ -10,14 +10,14 @@ from datetime import datetime
 
 from flask import abort, current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from marketplace import clock
 from marketplace.auth.models import User
 from marketplace.brands import service as brands
 from marketplace.briefs.models import Brief, BriefState
 from marketplace.creators import taxonomy
-from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.errors import Conflict, DomainError, Invalid, NotAllowed
 from marketplace.extensions import db
 
 MAX_SLOTS = 500
@@ -159,10 +159,17 @@ def create_draft(user: User, data: BriefInput) -> Brief:
     return brief
 
 
+def edit_refusal(brief: Brief) -> str | None:
+    """Why this brief cannot be edited, or None when it can (pages hide the form then)."""
+    if not brief.is_draft:
+        return _("Only drafts can be edited; creators may already be relying on an open brief.")
+    return None
+
+
 def update_draft(user: User, brief: Brief, data: BriefInput) -> Brief:
     _require_owner(user, brief)
-    if not brief.is_draft:
-        raise Conflict(_("Only drafts can be edited; creators may already be relying on an open brief."))
+    if reason := edit_refusal(brief):
+        raise Conflict(reason)
     validate(data)
     _apply(brief, data)
     db.session.flush()
@@ -185,16 +192,24 @@ def _transition(brief: Brief, expected: BriefState, new: BriefState, **values) -
     db.session.refresh(brief)
 
 
+def open_refusal(brief: Brief) -> DomainError | None:
+    """Why this brief cannot be opened now, or None when it can. Pages show the reason beside
+    a disabled button instead of offering an action that would be refused."""
+    if not brief.brand.is_verified:
+        return NotAllowed(_("Your brand is not verified yet, so this brief stays a draft. Staff check "
+                            "new brands; you will be able to open it once they have."))
+    if not brief.is_draft:
+        return Conflict(_("Only a draft can be opened."))
+    if brief.apply_by <= clock.now():
+        return Invalid(_("The apply-by date has passed. Edit the dates, then open the brief."), field="apply_by")
+    return None
+
+
 def open_brief(user: User, brief: Brief) -> None:
     """Publish a draft to creators. Needs a verified brand and dates still in the future."""
     _require_owner(user, brief)
-    if not brief.brand.is_verified:
-        raise NotAllowed(_("Your brand is not verified yet, so this brief stays a draft. Staff check "
-                           "new brands; you will be able to open it once they have."))
-    if not brief.is_draft:
-        raise Conflict(_("Only a draft can be opened."))
-    if brief.apply_by <= clock.now():
-        raise Invalid(_("The apply-by date has passed. Edit the dates, then open the brief."), field="apply_by")
+    if refusal := open_refusal(brief):
+        raise refusal
     _transition(brief, BriefState.DRAFT, BriefState.OPEN, opened_at=clock.now())
 
 
@@ -204,6 +219,23 @@ def close_brief(user: User, brief: Brief) -> None:
     if brief.state != BriefState.OPEN:
         raise Conflict(_("Only an open brief can be closed."))
     _transition(brief, BriefState.OPEN, BriefState.CLOSED, closed_at=clock.now())
+
+
+def delete_draft(user: User, brief: Brief) -> None:
+    """Delete a draft for good. Open and closed briefs stay: creators saw them and orders may
+    point at them. A conditional delete, so a draft opened meanwhile is not deleted."""
+    _require_owner(user, brief)
+    if not brief.is_draft:
+        raise Conflict(_("Only a draft can be deleted; close an open brief instead."))
+    result = db.session.execute(
+        delete(Brief).where(Brief.id == brief.id, Brief.state == BriefState.DRAFT)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        current = db.session.get(Brief, brief.id, populate_existing=True)
+        if current is None:
+            raise Conflict(_("This brief is already deleted."))
+        raise Conflict(_("This brief is %(state)s now; refresh the page.", state=state_label(current.state)))
+    db.session.expunge(brief)
 
 
 def state_label(state: str) -> str:

@@ -26,7 +26,8 @@ def show(note_id):
     note = service.note_for_viewer(note_id, current_user)
     owner = current_user.is_authenticated and note.creator.user_id == current_user.id
     return render_template("notes/show.html", note=note, owner=owner,
-                           unindexed_reason=service.not_indexable_reason(note) if owner else None)
+                           unindexed_reason=service.not_indexable_reason(note) if owner else None,
+                           delete_refusal=service.delete_refusal(note) if owner else None)
 
 
 @bp.route("/@<handle>/notes")

@@ -201,12 +201,21 @@ def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: boo
     return note
 
 
-def delete_note(note: Note) -> None:
-    """Soft-delete; refused while a filing's protection period runs (the brand paid for it)."""
+def delete_refusal(note: Note) -> str | None:
+    """Why the creator cannot delete this note now, or None when they can: a filed note stays
+    up while its protection period runs (the brand paid for it). Pages show this reason in
+    place of the Delete button."""
     filing = note.filing
     if filing is not None and filing.protected_until > clock.now():
-        raise Conflict(_("This note is filed for a brand and protected until %(date)s. You can "
-                         "delete it after that date.", date=format_date(filing.protected_until, "long")))
+        return _("This note is filed for a brand and protected until %(date)s. You can "
+                 "delete it after that date.", date=format_date(filing.protected_until, "long"))
+    return None
+
+
+def delete_note(note: Note) -> None:
+    """Soft-delete; refused while a filing's protection period runs (``delete_refusal``)."""
+    if reason := delete_refusal(note):
+        raise Conflict(reason)
     note.deleted_at = clock.now()
     db.session.flush()
 

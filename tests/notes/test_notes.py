@@ -116,6 +116,10 @@ def test_other_creators_cannot_edit_or_delete(client, login_as):
 def test_delete_own_note(client, login_as):
     creator = _sign_in_creator(login_as)
     note = make_note(creator)
+    page = client.get(f"/notes/{note.id}").get_data(as_text=True)
+    # Delete asks first: the real POST button is inside a <details> with the question.
+    confirm = page[page.index('<details class="confirm">'):]
+    assert confirm.index("Delete this note?") < confirm.index(f'action="/notes/{note.id}/delete"')
     assert client.post(f"/notes/{note.id}/delete").status_code == 302
     assert client.get(f"/notes/{note.id}").status_code == 404
 
@@ -224,3 +228,16 @@ def test_banned_creators_notes_are_hidden_from_the_public(client, login_as):
     assert client.get("/@banned_one/notes").status_code == 404
     login_as("staff")
     assert client.get(f"/notes/{note.id}").status_code == 200
+
+
+def test_a_filed_note_shows_paid_content_fixed_on_its_edit_form(client, login_as):
+    from tests.factories import make_filing
+
+    creator = _sign_in_creator(login_as)
+    note = make_note(creator, is_paid=True)
+    make_filing(note)
+    page = client.get(f"/notes/{note.id}/edit").get_data(as_text=True)
+    assert "A filed note stays marked as paid content." in page
+    assert '<input checked disabled id="is_paid" name="is_paid" type="checkbox" value="y">' in page
+    # Saving the form as the browser sends it (the disabled box is not sent) keeps it paid.
+    assert client.post(f"/notes/{note.id}/edit", data=_form(is_paid="y")).status_code == 302
