@@ -15,7 +15,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from marketplace import clock
 from marketplace.auth.models import LoginAttempt, Role, User
-from marketplace.errors import DomainError, Invalid
+from marketplace.errors import DomainError, Invalid, Problems
 from marketplace.extensions import db
 
 SELF_SERVICE_ROLES = (Role.CREATOR, Role.BRAND)
@@ -58,16 +58,30 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
+def account_problems(email: str, password: str, display_name: str) -> Problems:
+    """Every rule a new account's values break, by field (the sign-up form shows them all)."""
+    found = Problems()
+    normalized = found.check(normalize_email, email)
+    if normalized is not None and find_user_by_email(normalized) is not None:
+        found.add("email", _("An account with this email already exists. Log in instead?"))
+    found.check(check_password_rules, password)
+    if not (display_name or "").strip():
+        found.add("display_name", _("Tell us the name to show on Pappus."))
+    return found
+
+
+def signup_problems(email: str, password: str, display_name: str, role: str) -> Problems:
+    found = Problems()
+    if role not in SELF_SERVICE_ROLES:
+        found.add("role", _("Choose whether you are a creator or a brand."))
+    found.update((k, v) for k, v in account_problems(email, password, display_name).items() if k not in found)
+    return found
+
+
 def create_user(email: str, password: str, display_name: str, role: Role) -> User:
+    account_problems(email, password, display_name).raise_first()
     email = normalize_email(email)
-    check_password_rules(password)
-    display_name = (display_name or "").strip()
-    if not display_name:
-        raise Invalid(_("Tell us the name to show on Pappus."), field="display_name")
-    if find_user_by_email(email) is not None:
-        raise Invalid(
-            _("An account with this email already exists. Log in instead?"), field="email"
-        )
+    display_name = display_name.strip()
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -81,8 +95,7 @@ def create_user(email: str, password: str, display_name: str, role: Role) -> Use
 
 def sign_up(email: str, password: str, display_name: str, role: str) -> User:
     """Self-service sign-up; staff accounts come only from ``flask users create-staff``."""
-    if role not in SELF_SERVICE_ROLES:
-        raise Invalid(_("Choose whether you are a creator or a brand."), field="role")
+    signup_problems(email, password, display_name, role).raise_first()
     return create_user(email, password, display_name, Role(role))
 
 

@@ -10,9 +10,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
 from wtforms.validators import Length, Optional
 
+from marketplace.briefs import service
 from marketplace.briefs.service import BriefInput
 from marketplace.creators import taxonomy
 from marketplace.creators.forms import MultiCheckboxField, from_cents, to_cents
+from marketplace.form_rules import RulesForm
 from marketplace.matching.service import BRIEF_SORTS, CREATOR_SORTS, Filters
 
 
@@ -21,7 +23,9 @@ def end_of_day(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day, time(23, 59), tzinfo=timezone.utc)
 
 
-class BriefForm(FlaskForm):
+class BriefForm(RulesForm):
+    """The brief; every rule of ``briefs.service.problems`` is shown beside its field at once."""
+
     title = StringField(_l("Title"), validators=[Length(max=120)])
     product = StringField(_l("Product"), validators=[Length(max=120)])
     description = TextAreaField(_l("What you want"))
@@ -48,6 +52,9 @@ class BriefForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.categories.choices = taxonomy.category_choices()
         self.regions.choices = taxonomy.region_choices()
+
+    def rule_problems(self):
+        return service.problems(self.to_input())
 
     def to_input(self) -> BriefInput:
         return BriefInput(

@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -11,7 +12,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.creators import taxonomy
+from marketplace.creators import service, taxonomy
+from marketplace.form_rules import RulesForm
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -30,7 +32,10 @@ def from_cents(cents: int | None) -> Decimal | None:
     return None if cents is None else Decimal(cents) / 100
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(RulesForm):
+    """Profile and price card; every rule of ``creators.service.profile_problems`` is shown
+    beside its field at once (the service needs the signed-in user for the handle rule)."""
+
     handle = StringField(_l("Handle"), validators=[DataRequired(_l("Choose a handle.")), Length(max=31)])
     bio = TextAreaField(_l("Bio"), validators=[Length(max=500)])
     categories = MultiCheckboxField(_l("Categories you post about"), choices=[])
@@ -51,6 +56,17 @@ class ProfileForm(FlaskForm):
         self.categories.choices = taxonomy.category_choices()
         self.region.choices = [SelectChoice("", _l("Choose…"))] + taxonomy.region_choices()
         self.languages.choices = taxonomy.language_choices()
+
+    def rule_problems(self):
+        return service.profile_problems(current_user, **self.profile_values())
+
+    def profile_values(self) -> dict:
+        """The typed values as ``creators.service.save_profile`` takes them."""
+        return dict(handle=self.handle.data, bio=self.bio.data, categories=self.categories.data or [],
+                    region=self.region.data, languages=self.languages.data or [], currency=self.currency.data,
+                    image_enabled=self.image_enabled.data, image_quote_cents=to_cents(self.image_quote.data),
+                    video_enabled=self.video_enabled.data, video_quote_cents=to_cents(self.video_quote.data),
+                    accepting_orders=self.accepting_orders.data)
 
 
 class AvatarForm(FlaskForm):

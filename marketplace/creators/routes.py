@@ -6,7 +6,7 @@ from flask_login import current_user
 from marketplace.access import PUBLIC, audience
 from marketplace.auth.models import Role
 from marketplace.creators import bp, eligibility, service, taxonomy
-from marketplace.creators.forms import AvatarForm, ProfileForm, from_cents, to_cents
+from marketplace.creators.forms import AvatarForm, ProfileForm, from_cents
 from marketplace.staff.service import actions_for
 from marketplace.web import perform
 
@@ -39,13 +39,7 @@ def edit_profile():
         form.video_enabled.data = profile.video_quote_cents is not None
         form.video_quote.data = from_cents(profile.video_quote_cents)
         form.accepting_orders.data = profile.accepting_orders
-    if form.validate_on_submit() and perform(lambda: service.save_profile(
-            current_user, handle=form.handle.data, bio=form.bio.data,
-            categories=form.categories.data or [], region=form.region.data,
-            languages=form.languages.data or [], currency=form.currency.data,
-            image_enabled=form.image_enabled.data, image_quote_cents=to_cents(form.image_quote.data),
-            video_enabled=form.video_enabled.data, video_quote_cents=to_cents(form.video_quote.data),
-            accepting_orders=form.accepting_orders.data), form):
+    if form.validate_on_submit() and perform(lambda: service.save_profile(current_user, **form.profile_values()), form):
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("creators.edit_profile"))
     return render_template("creators/edit.html", form=form, profile=profile,

@@ -76,6 +76,7 @@ def edit(note_id):
     form = NoteForm(data={"title": note.title, "body": note.body, "tags": " ".join(note.tag_names),
                           "is_paid": note.is_paid, "is_private": note.is_private})
     form.remove_images.choices = [(image.id, str(i + 1)) for i, image in enumerate(note.images)]
+    form.stored_images = len(note.images)
     if form.validate_on_submit():
         if perform(lambda: service.edit_note(
                 note, form.title.data, form.body.data, form.tags.data,

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from marketplace import clock
 from marketplace.auth.models import User
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import Conflict, Invalid, NotAllowed
+from marketplace.errors import Conflict, Invalid, NotAllowed, Problems
 from marketplace.extensions import db
 from marketplace.notes import images
 from marketplace.notes.models import TAG_MAX, TITLE_MAX, Note, NoteImage, NoteTag
@@ -142,16 +142,40 @@ def parse_tags(raw: str) -> list[str]:
     return tags
 
 
-def _check_text(title: str, body: str) -> tuple[str, str]:
-    title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
+def _check_title(title: str) -> str:
+    title = (title or "").strip()
     if not title:
         raise Invalid(_("Give the note a title."), field="title")
     if len(title) > TITLE_MAX:
         raise Invalid(_("Keep the title to %(n)d characters.", n=TITLE_MAX), field="title")
+    return title
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
     limit = current_app.config["NOTE_BODY_MAX_CHARS"]
     if len(body) > limit:
         raise Invalid(_("Keep the note to %(n)d characters.", n=limit), field="body")
-    return title, body
+    return body
+
+
+def _check_text(title: str, body: str) -> tuple[str, str]:
+    return _check_title(title), _check_body(body)
+
+
+def note_problems(title: str, body: str, tags: str = "", uploads=(), images_kept: int = 0) -> Problems:
+    """Every rule a note's fields break (the form shows them all at once); ``images_kept`` is
+    how many stored images the note keeps. Uploads are read to check them, then rewound so
+    publishing can read them again."""
+    found = Problems()
+    found.check(_check_title, title)
+    found.check(_check_body, body)
+    found.check(parse_tags, tags)
+    found.check(images.check_uploads, uploads, already=images_kept)
+    for upload in uploads or ():
+        if upload and getattr(upload, "filename", ""):
+            upload.seek(0)
+    return found
 
 
 def _set_tags(note: Note, tags: list[str]) -> None:

@@ -222,3 +222,33 @@ def test_a_verified_brand_gets_a_working_open_button(client, login_as, frozen_cl
     draft = make_brief(brand, state="draft")
     login_as(brand.user)
     assert f'action="/briefs/{draft.id}/open"' in client.get(f"/briefs/{draft.id}").get_data(as_text=True)
+
+
+def test_every_problem_is_shown_beside_its_field_in_one_round_trip(client, login_as, frozen_clock, field_errors):
+    """A negative fee, 0 slots and a past date: all the reasons at once, each in its field."""
+    login_as(make_brand().user)
+    response = client.post("/briefs/new", data=_form(title="", fee="-5", slots="0", apply_by="2026-04-01",
+                                                     protection_days="10"))
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True)) == {
+        "title": ["Give the brief a title creators will understand."],
+        "fee": ["Enter a fee above zero, or pay each creator's quote."],
+        "slots": ["Ask for between 1 and 500 creators."],
+        "apply_by": ["The apply-by date must be in the future."],
+        "protection_days": ["The protection period is between 30 and 365 days."],
+    }
+    assert db.session.scalar(db.select(db.func.count()).select_from(Brief)) == 0
+
+
+def test_the_service_still_refuses_on_its_own(frozen_clock):
+    """The API and jobs call the service directly: it checks the same rules, first one wins."""
+    from marketplace.briefs import service
+    from marketplace.briefs.service import BriefInput
+    from marketplace.errors import Invalid
+
+    brand = make_brand()
+    with pytest.raises(Invalid) as refused:
+        service.create_draft(brand.user, BriefInput(title="Fine", product="Fine", categories=["beauty"],
+                                                    fee_cents=-500, slots=0))
+    assert refused.value.field == "fee"
+    assert set(service.problems(BriefInput(fee_cents=-500, slots=0))) >= {"title", "fee", "slots", "apply_by"}
