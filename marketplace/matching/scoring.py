@@ -174,10 +174,11 @@ def explain(creator: C, brief: Brief, speaker: Speaker | None = None) -> list[Re
     shared = [code for code in creator.categories if code in brief_codes]
     overlap = bin(creator.categories_mask & brief.categories_mask).count("1")
     wanted = max(len(_bits(brief.categories_mask)), 1)
+    names = ", ".join(_.label(c) for c in shared) or _("none")  # apart: the extractor misreads nested calls
     reasons.append(Reason("categories", CATEGORY_POINTS * overlap / wanted, CATEGORY_POINTS,
                           _.ngettext("Shares %(n)d of %(total)d category: %(names)s.",
-                                     "Shares %(n)d of %(total)d categories: %(names)s.", wanted, n=overlap,
-                                     total=wanted, names=", ".join(_.label(c) for c in shared) or _("none"))))
+                                     "Shares %(n)d of %(total)d categories: %(names)s.", wanted,
+                                     n=overlap, total=wanted, names=names)))
 
     regions = brief.region_list
     if regions:
