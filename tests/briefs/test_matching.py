@@ -211,3 +211,11 @@ def test_a_video_brief_asks_for_a_quote_for_a_video_note(client, login_as):
     brief = make_brief(deliverable="video")
     login_as(brief.brand.user)
     assert "a quote for a video note" in client.get(f"/briefs/{brief.id}/matches").get_data(as_text=True)
+
+
+def test_the_creators_filters_use_words_that_are_not_marketplace_actions(client, login_as):
+    creator = make_eligible_creator()
+    login_as(creator.user)
+    page = client.get("/briefs?min_quote=500&category=beauty").get_data(as_text=True)
+    assert "Show briefs" in page and "Fee at least" in page and "Filters (2)" in page
+    assert ">Apply<" not in page and "Quote from" not in page
