@@ -1,8 +1,9 @@
 # Pappus: the two commands that matter are `make run` and `make test`.
 #   make run        install into .venv, migrate, load demo data, serve on http://127.0.0.1:$(PORT)
-#   make test       every test: migration check + suite on SQLite, the same on a throwaway
-#                   PostgreSQL (when its binaries exist), then the browser tests
-# Smaller pieces: make venv | db-upgrade | demo | test-migrations | test-sqlite |
+#                   beside the local Stripe-compatible server (127.0.0.1:$(STRIPE_PORT))
+#   make test       every test: import contracts, migration check + suite on SQLite, the same
+#                   on a throwaway PostgreSQL (when its binaries exist), then the browser tests
+# Smaller pieces: make venv | db-upgrade | demo | test-imports | test-migrations | test-sqlite |
 #                 test-postgres | test-e2e | clean
 # Pass pytest options with PYTEST_ARGS, e.g. `make test-sqlite PYTEST_ARGS='-x -k login'`.
 
@@ -13,6 +14,8 @@ SHELL := /bin/bash
 .NOTPARALLEL:
 
 PORT ?= 5000
+# The local Stripe-compatible server (devtools/stripe_server.py) that `make run` starts.
+STRIPE_PORT ?= 8420
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -25,7 +28,7 @@ export FLASK_APP := wsgi
 # each on every run. Drop only that line; every other warning and error stays visible.
 PIP_NOISE := is ignored: it is neither a file nor a directory
 
-.PHONY: help venv translations run db-upgrade demo test test-migrations test-sqlite test-postgres \
+.PHONY: help venv translations run db-upgrade demo test test-imports test-migrations test-sqlite test-postgres \
         test-postgres-inner test-e2e clean
 
 help:
@@ -62,10 +65,14 @@ demo: db-upgrade
 	$(FLASK) demo load
 
 # Development config: instance/pappus.db unless DATABASE_URL says otherwise. Data is kept
-# between runs (upgrade and demo load are both safe to repeat).
+# between runs (upgrade and demo load are both safe to repeat). honcho runs the Procfile:
+# the web server and the local Stripe server, each line prefixed with its name.
 run: demo
-	@echo "Pappus is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it)"
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	@echo "Pappus is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it and the local Stripe server)"
+	@STRIPE_PORT=$(STRIPE_PORT) \
+	  PAPPUS_STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) \
+	  PAPPUS_STRIPE_JS_URL=http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ \
+	  $(BIN)/honcho start -f Procfile -p $(PORT)
 
 # ---- testing ----------------------------------------------------------------------------
 
@@ -73,6 +80,7 @@ run: demo
 # summary at the end lists each phase's result and time, and any failure fails the build.
 test: venv
 	@export PHASE_SUMMARY=$$(mktemp); trap 'rm -f "$$PHASE_SUMMARY" "$$PHASE_SUMMARY.out"' EXIT; rc=0; \
+	scripts/phase.sh "import contracts (layers, no cycles)" $(MAKE) --no-print-directory test-imports || rc=1; \
 	scripts/phase.sh "migration check (SQLite)" $(MAKE) --no-print-directory test-migrations || rc=1; \
 	scripts/phase.sh "test suite (SQLite)" $(MAKE) --no-print-directory test-sqlite || rc=1; \
 	scripts/phase.sh "migration check + test suite (PostgreSQL)" $(MAKE) --no-print-directory test-postgres || rc=1; \
@@ -81,6 +89,10 @@ test: venv
 	if [ $$rc -eq 0 ]; then echo "make test: every phase passed."; else echo "make test: FAILED" >&2; fi; \
 	scripts/test-totals.sh "$$PHASE_SUMMARY.out"; \
 	exit $$rc
+
+# The layer order and the no-cycles rule (.importlinter): a few seconds, no database.
+test-imports: venv
+	$(BIN)/lint-imports --no-logo --no-cache
 
 # On a throwaway SQLite file unless DATABASE_URL is set (test-postgres sets it).
 test-migrations: venv
@@ -113,4 +125,4 @@ clean:
 
 .PHONY: clean-all
 clean-all: clean
-	rm -rf $(VENV) instance/pappus.db
+	rm -rf $(VENV) instance/pappus.db instance/localstripe

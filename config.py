@@ -52,6 +52,14 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "CANCEL_REFUND_IN_REVIEW_PERCENT": (90, "Share back to the brand when cancelled in review (rest is the kill fee)"),
     "PAYOUT_HOLD_HOURS": (0, "Hold between metrics reported and the payout falling due"),
     "DEFAULT_CURRENCY": ("CNY", "Currency of new briefs and balances (ISO 4217)"),
+    # Payment gateway (Stripe). Development and tests point these at the local server;
+    # the keys themselves are secrets: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET.
+    "STRIPE_API_BASE": ("https://api.stripe.com", "Stripe API address (development: the local server, http://127.0.0.1:8420)"),
+    "STRIPE_PUBLISHABLE_KEY": ("", "Stripe publishable key (pk_...) for Stripe.js in the browser"),
+    "STRIPE_JS_URL": ("https://js.stripe.com/v3/", "Where pages load Stripe.js from (development: the local server's stand-in)"),
+    "STRIPE_MAX_NETWORK_RETRIES": (3, "Retries of a Stripe call after a network error, 5xx or 429, under the same idempotency key"),
+    "STRIPE_TIMEOUT_SECONDS": (30, "Seconds to wait for Stripe's answer before retrying"),
+    "LEDGER_PAGE_SIZE": (25, "Movements, transactions and accounts per page on balance and ledger pages"),
     # Audit of undisclosed ads
     "AUDIT_QUEUE_THRESHOLD": (50, "Detector score (0-100) at which a note enters the staff queue"),
     "AUDIT_FILE_WITHIN_DAYS": (7, "Days a creator has to file a flagged note and avoid a strike"),
@@ -71,22 +79,50 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "NOTE_MAX_TAGS": (10, "Tags a note may carry"),
     "NOTE_BODY_MAX_CHARS": (5000, "Longest note body, in characters"),
     "UPLOAD_FOLDER": ("", "Directory for uploaded images (empty = instance/uploads)"),
+    "UPLOAD_ORPHAN_MINUTES": (60, "Age after which an upload file no row refers to is removed by the sweep"),
     "SEARCH_BACKEND": ("auto", "Search backend: auto (follow the database), sqlite (FTS5) or postgresql"),
     "SEARCH_RANK_WINDOW": (1000, "Newest matches ranked per search; bounds the cost of very common words"),
     "SEARCH_PAGE_SIZE": (20, "Search results per page"),
     # Accounts
-    "LOGIN_MAX_FAILURES": (5, "Failed log-ins per account or address before a pause"),
+    "LOGIN_MAX_FAILURES": (5, "Failed log-ins (or current-password checks) per account before a pause"),
+    # OWASP: limit per address far above per account, so one person's typos never lock out
+    # everyone behind an office or mobile carrier's shared address.
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": (50, "Failed log-ins from one network address before it is paused"),
     "LOGIN_WINDOW_SECONDS": (60, "Window in which failed log-ins are counted"),
-    "PASSWORD_MIN_LENGTH": (10, "Shortest password accepted at sign-up"),
+    "PASSWORD_MIN_LENGTH": (10, "Shortest password accepted"),
+    # Hashing cost grows with length; 128 characters fits any passphrase or password manager.
+    "PASSWORD_MAX_LENGTH": (128, "Longest password accepted, in characters"),
+    "SESSION_MAX_DAYS": (30, "Days a log-in lasts at most, with or without keep-me-logged-in"),
+    "PASSWORD_RESET_MINUTES": (60, "Minutes a password-reset link works (once)"),
+    "EMAIL_VERIFY_DAYS": (7, "Days an email-confirmation link works"),
+    "ACCOUNT_MAILS_PER_HOUR": (3, "Reset or confirmation mails one address may be sent per hour"),
     "TRUSTED_PROXIES": (0, "Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust"),
+    "BASE_URL": ("", "Public address for links in mail, e.g. https://pappus.example.com (required in production)"),
+    # Mail (SMTP). Empty host: mail is written to the log instead (development).
+    "MAIL_HOST": ("", "SMTP server; empty = write mail to the log instead of sending it"),
+    "MAIL_PORT": (587, "SMTP port (587 for STARTTLS, 465 for SSL)"),
+    "MAIL_SECURITY": ("starttls", "starttls, ssl or none (none only for a server on this machine)"),
+    "MAIL_USERNAME": ("", "SMTP user name (empty = no log-in)"),
+    "MAIL_PASSWORD": ("", "SMTP password"),
+    "MAIL_FROM": ("Pappus <no-reply@pappus.example.com>", "Sender of every mail"),
+    "MAIL_TIMEOUT_SECONDS": (10, "Seconds to wait for the SMTP server"),
+    # After-commit work (the outbox)
+    "OUTBOX_MAX_ATTEMPTS": (8, "Tries of an after-commit work item before it is marked failed"),
+    "OUTBOX_RETRY_SECONDS": (60, "Wait before the first retry of a failed work item; doubles each time"),
 }
+
+# The key `flask run` uses when SECRET_KEY is not set; production refuses it.
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"
 
 
 class Config:
     """Defaults shared by every environment."""
 
     KNOBS = KNOBS
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+    # Secrets under their conventional names; production refuses to start without them.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'pappus.db'}"
     )
@@ -95,7 +131,6 @@ class Config:
     LANGUAGES = {"en": "English", "zh_Hans": "简体中文"}
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "marketplace" / "translations")
-    REMEMBER_COOKIE_DURATION = timedelta(days=30)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
@@ -117,10 +152,31 @@ for _name, (_default, _meaning) in KNOBS.items():
         _name,
         _env_int(_name, _default) if isinstance(_default, int) else _env_str(_name, _default),
     )
+# A remembered log-in lasts as long as its server-side session record (auth.sessions).
+Config.REMEMBER_COOKIE_DURATION = timedelta(days=Config.SESSION_MAX_DAYS)
+
+
+# Development and tests use the local Stripe-compatible server (devtools/stripe_server.py;
+# `make run` starts it on this port) with made-up test keys it accepts.
+STRIPE_DEV_PORT = 8420
+LOCAL_STRIPE = {
+    "STRIPE_API_BASE": f"http://127.0.0.1:{STRIPE_DEV_PORT}",
+    "STRIPE_JS_URL": f"http://127.0.0.1:{STRIPE_DEV_PORT}/js.stripe.com/v3/",
+    "STRIPE_PUBLISHABLE_KEY": "pk_test_pappus_local",
+    "STRIPE_SECRET_KEY": "sk_test_pappus_local",
+    "STRIPE_WEBHOOK_SECRET": "whsec_pappus_local",
+}
 
 
 class DevelopmentConfig(Config):
     DEBUG = False  # the debugger would run arbitrary code for anyone who can reach the port
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", LOCAL_STRIPE["STRIPE_SECRET_KEY"])
+    STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET",
+                                           LOCAL_STRIPE["STRIPE_WEBHOOK_SECRET"])
+
+
+for _name in ("STRIPE_API_BASE", "STRIPE_JS_URL", "STRIPE_PUBLISHABLE_KEY"):
+    setattr(DevelopmentConfig, _name, _env_str(_name, LOCAL_STRIPE[_name]))
 
 
 class TestingConfig(Config):
@@ -129,6 +185,16 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True  # tests that want it off say so
     PASSWORD_HASH_METHOD = "scrypt:16384:8:1"  # cheaper work factor keeps the suite fast
+    # Never the environment's Stripe: a test that wants one uses the `local_stripe` fixture
+    # (tests/stripe_server.py), which starts a server and points these at it. Port 9 (discard)
+    # refuses connections, so a test that forgets gets "unavailable", not someone's server.
+    STRIPE_API_BASE = "http://127.0.0.1:9"
+    STRIPE_JS_URL = "http://127.0.0.1:9/js.stripe.com/v3/"
+    STRIPE_PUBLISHABLE_KEY = LOCAL_STRIPE["STRIPE_PUBLISHABLE_KEY"]
+    STRIPE_SECRET_KEY = LOCAL_STRIPE["STRIPE_SECRET_KEY"]
+    STRIPE_WEBHOOK_SECRET = LOCAL_STRIPE["STRIPE_WEBHOOK_SECRET"]
+    MAIL_HOST = ""  # never mail the outside world from tests; the smtp_sink fixture catches mail
+    BASE_URL = ""  # links follow the test server's address unless a test sets one
 
 
 class ProductionConfig(Config):
@@ -139,10 +205,20 @@ class ProductionConfig(Config):
     @classmethod
     def check(cls) -> None:
         """Refuse to start without the secrets a real deployment must provide."""
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL", "PAPPUS_BASE_URL", "STRIPE_SECRET_KEY",
+                                     "STRIPE_WEBHOOK_SECRET", "PAPPUS_STRIPE_PUBLISHABLE_KEY")
+                   if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
                 "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+        # Anyone who knows the key can forge sessions and reset links: the published
+        # development key, or one short enough to guess, is as good as none.
+        secret = os.environ["SECRET_KEY"]
+        if secret == DEVELOPMENT_SECRET_KEY or len(secret) < 32:
+            raise RuntimeError(
+                "SECRET_KEY must be a long random value, not the development key; make one with "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
             )
 
 

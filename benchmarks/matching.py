@@ -43,7 +43,7 @@ from marketplace.auth.models import User  # noqa: E402
 from marketplace.brands.models import BrandProfile  # noqa: E402
 from marketplace.briefs.models import Brief  # noqa: E402
 from marketplace.creators.models import CreatorProfile  # noqa: E402
-from marketplace.creators.taxonomy import mask_from_categories  # noqa: E402
+from marketplace.taxonomy import mask_from_categories  # noqa: E402
 from marketplace.extensions import db  # noqa: E402
 from marketplace.matching.service import Filters, creators_for_brief, naive_creators_for_brief  # noqa: E402
 
@@ -61,7 +61,7 @@ def creator_rows(n: int, rng: random.Random, categories: tuple, regions: tuple, 
     users, profiles = [], []
     for i in range(1, n + 1):
         users.append({"id": i, "email": f"bench{i}@example.com", "password_hash": "x",
-                      "display_name": f"Creator {i}", "role": "creator", "session_nonce": "0", "created_at": now})
+                      "display_name": f"Creator {i}", "role": "creator", "created_at": now})
         picked = rng.sample(categories, rng.choice((1, 1, 2, 2, 3)))
         region = rng.choice(regions)
         followers = int(rng.lognormvariate(9.0, 1.4))

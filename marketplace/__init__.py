@@ -34,6 +34,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _bind_extensions(app)
+    _install_plugins()
     _register_blueprints(app)
 
     from marketplace.errors import register_error_handlers
@@ -50,14 +51,16 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
 def _bind_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from marketplace.auth.service import load_user
+    from marketplace.auth.sessions import load_user
     from marketplace.extensions import babel, csrf, db, login_manager, migrate
     from marketplace.i18n import select_locale
+    from marketplace.search.documents import alembic_include_object
 
     import marketplace.models  # noqa: F401  (every table registered on the metadata)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    # Migrations leave out what raw DDL owns (the SQLite FTS5 tables, PostgreSQL's GIN index).
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), include_object=alembic_include_object)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -67,33 +70,43 @@ def _bind_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
+def _install_plugins() -> None:
+    """Modules that plug into the transaction at import: what they register must exist before
+    the first request or command (outbox handlers, session listeners, upload folders)."""
+    import marketplace.creators.service  # noqa: F401  (the avatars upload folder)
+    import marketplace.notes.images  # noqa: F401  (the note images upload folder)
+    import marketplace.search.sync  # noqa: F401  (search.reindex items)
+    import marketplace.uploads  # noqa: F401  (uploads.remove items, the orphan sweep)
+
+
 def _register_blueprints(app: Flask) -> None:
     from marketplace.api import bp as api_bp
-    from marketplace.auth import bp as auth_bp
-    from marketplace.brands import bp as brands_bp
-    from marketplace.briefs import bp as briefs_bp
-    from marketplace.creators import bp as creators_bp
-    from marketplace.main import bp as main_bp
-    from marketplace.staff import bp as staff_bp
-    from marketplace.notes import bp as notes_bp
-    from marketplace.filings import bp as filings_bp
-    from marketplace.search import bp as search_bp
+    from marketplace.auth.routes import bp as auth_bp
+    from marketplace.brands.routes import bp as brands_bp
+    from marketplace.briefs.routes import bp as briefs_bp
+    from marketplace.creators.routes import bp as creators_bp
+    from marketplace.ledger.routes import bp as ledger_bp
+    from marketplace.filings.routes import bp as filings_bp
+    from marketplace.main.routes import bp as main_bp
+    from marketplace.matching.routes import bp as matching_bp
+    from marketplace.notes.routes import bp as notes_bp
+    from marketplace.search.routes import bp as search_bp
+    from marketplace.staff.routes import bp as staff_bp
 
-    for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp,
-                      briefs_bp):
-        app.register_blueprint(blueprint)
-    for blueprint in (notes_bp, filings_bp, search_bp):
+    for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
+                      matching_bp, notes_bp, filings_bp, search_bp, ledger_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
+    from marketplace.api_tokens.cli import api_tokens_cli
+    from marketplace.audit.cli import audit_cli
     from marketplace.auth.cli import users_cli
-    from marketplace.api.tokens import api_tokens_cli
     from marketplace.cli import config_table, demo_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(config_table)
+    from marketplace.ledger.cli import ledger_cli
+    from marketplace.outbox.cli import outbox_cli
     from marketplace.search.cli import search_cli
-    app.cli.add_command(search_cli)
-    app.cli.add_command(api_tokens_cli)
+
+    for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli, outbox_cli,
+                    audit_cli, ledger_cli):
+        app.cli.add_command(command)

@@ -20,6 +20,21 @@ PUBLIC = "public"
 SIGNED_IN = "signed_in"
 
 
+class _Platform:
+    """The platform itself as a viewer (the data feed, CLI commands, scheduled jobs): loaders
+    show it every object, as they show staff. Pages pass ``current_user`` instead."""
+
+    is_authenticated = True
+    is_staff = True
+    id = None
+
+    def __repr__(self) -> str:
+        return "PLATFORM"
+
+
+PLATFORM = _Platform()
+
+
 def audience(*who: str) -> Callable:
     """Declare and enforce who may use a view: ``@audience(PUBLIC)``, ``@audience("brand")``."""
     if not who:

@@ -3,7 +3,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from marketplace.extensions import db
+from marketplace.demo import DEMO_PASSWORD, load_demo
+from marketplace.transaction import run_command
 
 demo_cli = AppGroup("demo", help="Demo data.")
 
@@ -11,10 +12,7 @@ demo_cli = AppGroup("demo", help="Demo data.")
 @demo_cli.command("load")
 def load() -> None:
     """Load demo accounts (idempotent) and print their logins."""
-    from marketplace.demo import DEMO_PASSWORD, load_demo
-
-    accounts = load_demo()
-    db.session.commit()
+    accounts = run_command(load_demo)
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for account in accounts:
         click.echo(f"  {account.role:<8} {account.email:<32} {account.display_name}")

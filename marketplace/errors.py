@@ -1,33 +1,54 @@
 """Domain errors and how they reach a user.
 
 Services raise :class:`DomainError` subclasses with a human reason. Pages flash the reason
-(or attach it to a form field); the JSON API returns it with the matching status.
+(or attach it to a form field); the JSON API returns it with the matching status
+(:func:`json_error`, the one place that shape is built); the CLI prints it on one line.
 """
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+
+from marketplace.extensions import db
 
 
 class DomainError(Exception):
-    """A rule refused the action. ``reason`` is shown to the user as is."""
+    """A rule refused the action. ``reason`` is shown to the user as is; ``field`` names the
+    form field it is about, ``fields`` gives one reason per field when several are wrong."""
 
     status = 400
 
-    def __init__(self, reason: str, field: str | None = None):
+    def __init__(self, reason: str, field: str | None = None, fields: dict[str, str] | None = None):
         super().__init__(reason)
         self.reason = reason
         self.field = field
+        self.fields = fields
 
 
 class NotAllowed(DomainError):
     status = 403
 
 
+class NotFound(DomainError):
+    """No such object, or none this viewer may know about (drafts, others' private notes)."""
+
+    status = 404
+
+
 class Conflict(DomainError):
     """The object is not in a state that allows this (someone else may have got there first)."""
 
     status = 409
+
+
+class Changed(Conflict):
+    """Someone saved the object after this form was opened; the form shows the current values."""
+
+    def __init__(self, reason: str | None = None):
+        super().__init__(reason or str(_l("Someone else changed this while you were editing it. "
+                                          "The form now shows the current version; check it and "
+                                          "save again.")))
 
 
 class Invalid(DomainError):
@@ -63,6 +84,16 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def json_error(error: DomainError):
+    """A refusal as the API answers it: ``{"error": reason, "fields": {...}}`` and its status."""
+    body = {"error": error.reason}
+    if error.fields:
+        body["fields"] = dict(error.fields)
+    elif error.field:
+        body["fields"] = {error.field: error.reason}
+    return jsonify(body), error.status
+
+
 def register_error_handlers(app: Flask) -> None:
     def page(status: int, template: str, **context):
         if wants_json():
@@ -71,12 +102,12 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
-        """A refusal no view caught: JSON for the API, a readable page otherwise."""
+        """A refusal no view caught (a loader's "not found", a refused GET)."""
+        db.session.rollback()
         if wants_json():
-            body = {"error": error.reason}
-            if error.field:
-                body["fields"] = {error.field: error.reason}
-            return jsonify(body), error.status
+            return json_error(error)
+        if isinstance(error, NotFound):
+            return render_template("errors/404.html"), 404
         return render_template("errors/_error.html", code=error.status, heading=error.reason,
                                explanation=""), error.status
 
@@ -102,7 +133,5 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        from marketplace.extensions import db
-
         db.session.rollback()
         return page(500, "errors/500.html")

@@ -22,15 +22,9 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-def _include_in_migrations(obj, name, type_, reflected, compare_to) -> bool:
-    """Leave out what raw DDL owns (the SQLite FTS5 tables, the PostgreSQL GIN index)."""
-    from marketplace.search.documents import alembic_include_object  # imports db: lazy
-
-    return alembic_include_object(obj, name, type_, reflected, compare_to)
-
-
 # render_as_batch: SQLite cannot ALTER most things in place; batch mode recreates tables.
-migrate = Migrate(render_as_batch=True, compare_type=True, include_object=_include_in_migrations)
+# create_app adds include_object (search's FTS objects are not the migrations' business).
+migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()

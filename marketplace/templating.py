@@ -1,10 +1,11 @@
-"""What every template can use: the language and log-out forms, money and date formatting."""
-from flask import Flask, request
+"""What every template can use: the language and log-out forms, role and taxonomy labels,
+and the money, rate, count and date filters."""
+from flask import Flask, request, url_for
 from flask_babel import format_datetime, get_locale, lazy_gettext as _l
 
-from marketplace.auth.forms import PostOnlyForm
-from marketplace.main.forms import LanguageForm
-
+from marketplace import formatting, taxonomy
+from marketplace.forms import LanguageForm, PostOnlyForm
+from marketplace.money import format_money
 
 ROLE_LABELS = {"creator": _l("Creator"), "brand": _l("Brand"), "staff": _l("Staff")}
 
@@ -15,12 +16,25 @@ def register_template_helpers(app: Flask) -> None:
         def language_form():
             return LanguageForm(locale=str(get_locale()), next=request.full_path.rstrip("?"))
 
+        def page_url(number: int) -> str:
+            """This page's address with the same filters and another page number."""
+            args = request.args.to_dict()
+            args["page"] = number
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+
         return {
             "language_form": language_form,
+            "page_url": page_url,
             "post_form": PostOnlyForm,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "tx_label": taxonomy.label,
             "current_locale": lambda: str(get_locale()),
             "html_lang": lambda: "zh-Hans" if str(get_locale()) == "zh_Hans" else "en",
         }
 
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
+    filters = app.jinja_env.filters
+    filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt)
+    filters["money"] = format_money
+    filters["bps"] = formatting.bps
+    filters["count"] = formatting.count
+    filters["day"] = formatting.day

@@ -1,7 +1,6 @@
 """Small helpers every area's views share."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -9,11 +8,19 @@ from flask import flash
 from flask_wtf import FlaskForm
 
 from marketplace.errors import DomainError
-from marketplace.extensions import db
+from marketplace.transaction import Outcome, run
 
 
 def show_error(form: FlaskForm | None, error: DomainError) -> None:
     """Put a service's refusal where the user will read it: on its field, else as a flash."""
+    if form is not None and error.fields:
+        for name, reason in error.fields.items():
+            field = getattr(form, name, None)
+            if field is None:
+                flash(reason, "error")
+            else:
+                field.errors = [*field.errors, reason]
+        return
     field = getattr(form, error.field, None) if (form is not None and error.field) else None
     if field is not None:
         field.errors = [*field.errors, error.reason]
@@ -31,26 +38,11 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What :func:`perform` did: ``ok`` (also the truth value) and the service's result."""
-
-    ok: bool
-    value: Any = None
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-
 def perform(action: Callable[[], Any], form: FlaskForm | None = None) -> Outcome:
-    """One user action, one transaction: call the service and commit; or, when a rule
-    refuses, roll back everything it flushed and show the reason (on the form's field when
-    the refusal names one, else as a flash message)."""
-    try:
-        value = action()
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return Outcome(False)
-    db.session.commit()
-    return Outcome(True, value)
+    """One user action, one transaction (:func:`marketplace.transaction.run`): call the service
+    and commit; or, when it is refused, keep nothing it flushed and show the reason (on the
+    form's field when the refusal names one, else as a flash message)."""
+    outcome = run(action)
+    if not outcome:
+        show_error(form, outcome.error)
+    return outcome

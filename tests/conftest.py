@@ -1,5 +1,5 @@
 """Shared fixtures: the app on SQLite or PostgreSQL, clients, a CLI runner, a movable clock,
-and a way to act as each role.
+a way to act as each role, and a real SMTP server on loopback that catches the app's mail.
 
 The suite runs on a temporary SQLite file unless ``TEST_DATABASE_URL`` names another
 database (``make test`` points it at a throwaway PostgreSQL cluster). Tables are created
@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from html.parser import HTMLParser
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from config import TestingConfig
 from marketplace import clock, create_app
 from marketplace.extensions import db
-from tests.factories import DEFAULT_PASSWORD, make_user
+from marketplace.ledger import guard as ledger_guard
+from marketplace.ledger.verify import verify as verify_ledger
+from tests.factories import DEFAULT_PASSWORD, make_user, open_session
+
+# Fixture plugins every area's tests share (the local Stripe server: stripe_server, local_stripe).
+pytest_plugins = ["tests.stripe_server"]
 
 ROLES = ("creator", "brand", "staff")
 
@@ -78,14 +84,32 @@ def _clean_state(app):
 
 
 def _empty_tables() -> None:
+    """Empty every table. The ledger's append-only triggers refuse this, on purpose, so the
+    suite drops them and puts them back around it (in one transaction on PostgreSQL, where
+    DDL is transactional). The app has no switch that lifts the guard: only the right to
+    change the schema can, as here, deliberately and in the open."""
     tables = db.metadata.sorted_tables
     with db.engine.begin() as conn:
+        ledger_guard.lift(conn)
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
             for table in reversed(tables):
                 conn.execute(table.delete())
+        ledger_guard.install(conn)
+
+
+@pytest.fixture
+def ledger_checked(_clean_state):
+    """After the test, ``flask ledger verify``'s checks must pass on what it committed.
+    Autouse for tests/ledger; request it in any other test that moves money."""
+    yield
+    db.session.rollback()
+    with db.engine.connect() as conn:
+        report = verify_ledger(conn)
+    if not report.ok:
+        pytest.fail(report.summary(), pytrace=False)
 
 
 @pytest.fixture
@@ -119,8 +143,9 @@ def login_as(client):
 
     def sign_in(who, **fields):
         user = make_user(who, **fields) if isinstance(who, str) else who
+        key = open_session(user)
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = key
             session["_fresh"] = True
         return user
 
@@ -175,3 +200,53 @@ def field_errors():
         return parser.errors
 
     return read
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """One real SMTP server (aiosmtpd) on a free loopback port for the whole run."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp_sink(app, smtp_server):
+    """The app sends its mail to a local SMTP server; ``smtp_sink.wait_for(n)`` returns what
+    arrived (``.to``, ``.subject``, ``.text``, ``.html``). Empty at the start of each test."""
+    from marketplace import mail
+
+    saved = {key: app.config[key] for key in smtp_server.settings()}
+    app.config.update(smtp_server.settings())
+    smtp_server.clear()
+    yield smtp_server
+    mail.wait_for_deliveries()
+    app.config.update(saved)
+
+
+@pytest.fixture
+def count_queries():
+    """Counts the SQL statements run inside a ``with`` block (as Indico's fixture does), to
+    keep N+1 queries out::
+
+        with count_queries() as statements:
+            client.get("/")
+        assert len(statements) <= 8, statements
+    """
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def record(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+
+    return counting

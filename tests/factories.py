@@ -12,18 +12,30 @@ _sequence = itertools.count(1)
 
 
 def make_user(role: str = "creator", *, email: str | None = None, password: str = DEFAULT_PASSWORD,
-              display_name: str | None = None, **fields) -> User:
+              display_name: str | None = None, verified: bool = True, **fields) -> User:
+    """A user whose email address is confirmed unless ``verified=False``."""
     n = next(_sequence)
     user = accounts.create_user(
         email or f"{role}{n}@example.com",
         password,
         display_name or f"{role.title()} {n}",
         Role(role),
+        verified=verified,
     )
     for name, value in fields.items():
         setattr(user, name, value)
     db.session.commit()
     return user
+
+
+def open_session(user: User) -> str:
+    """A log-in for ``user`` (committed); put the key in a test client's session as
+    ``session["_user_id"]`` to be that user in that client."""
+    from marketplace.auth.sessions import open_session as open_
+
+    key = open_(user, "test client")
+    db.session.commit()
+    return key
 
 
 def make_creator(*, handle: str | None = None, **profile_fields):
@@ -78,7 +90,7 @@ def make_eligible_creator(*, handle: str | None = None, categories=("beauty",), 
                           video_quote_cents: int | None = None, audience_regions: dict | None = None, **fields):
     """A creator who passes every eligibility rule: reach reported, payouts ready, accepting orders."""
     from marketplace import clock
-    from marketplace.creators.taxonomy import mask_from_categories
+    from marketplace.taxonomy import mask_from_categories
 
     now = clock.now()
     audience_regions = audience_regions if audience_regions is not None else {region: 60}
@@ -102,7 +114,7 @@ def make_brief(brand=None, *, state: str = "open", categories=("beauty",), **fie
 
     from marketplace import clock
     from marketplace.briefs.models import Brief
-    from marketplace.creators.taxonomy import mask_from_categories
+    from marketplace.taxonomy import mask_from_categories
 
     brand = brand or make_brand()
     now = clock.now()
@@ -123,7 +135,7 @@ def make_brief(brand=None, *, state: str = "open", categories=("beauty",), **fie
 
 def make_api_token(name: str = "Follower feed"):
     """An API token and its plain text (the only time the plain text exists)."""
-    from marketplace.api.tokens import create_token
+    from marketplace.api_tokens.service import create_token
 
     token, plain = create_token(name)
     db.session.commit()

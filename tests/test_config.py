@@ -43,3 +43,34 @@ def test_config_table_command_prints_every_knob(runner):
     result = runner.invoke(args=["config-table"])
     assert result.exit_code == 0
     assert all(f"PAPPUS_{name}" in result.output for name in config.KNOBS)
+
+
+# Production also refuses to start without its Stripe keys (tests/payments/test_settings.py).
+PRODUCTION_STRIPE = {"STRIPE_SECRET_KEY": "sk_live_x", "STRIPE_WEBHOOK_SECRET": "whsec_x",
+                     "PAPPUS_STRIPE_PUBLISHABLE_KEY": "pk_live_x"}
+
+
+@pytest.mark.parametrize("secret", ["dev-only-not-secret", "short-secret"])
+def test_production_refuses_the_development_or_a_short_secret_key(monkeypatch, secret):
+    from config import ProductionConfig
+    from marketplace import create_app
+
+    monkeypatch.setenv("SECRET_KEY", secret)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PAPPUS_BASE_URL", "https://pappus.example.com")
+    for name, value in PRODUCTION_STRIPE.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+
+
+def test_production_starts_with_a_real_secret_key(monkeypatch):
+    from config import ProductionConfig
+    from marketplace import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "9f" * 32)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    monkeypatch.setenv("PAPPUS_BASE_URL", "https://pappus.example.com")
+    for name, value in PRODUCTION_STRIPE.items():
+        monkeypatch.setenv(name, value)
+    assert create_app(ProductionConfig).config["SESSION_COOKIE_SECURE"] is True

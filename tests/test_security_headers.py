@@ -54,3 +54,14 @@ def test_production_refuses_to_start_without_secrets(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
         create_app(ProductionConfig)
+
+
+@pytest.mark.parametrize("path", ["/creator", "/account/password", "/", "/dashboard", "/no-such-page", "/brand"])
+def test_every_response_for_a_signed_in_user_is_private_and_not_stored(client, login_as, path):
+    login_as("creator")
+    response = client.get(path)
+    assert response.headers["Cache-Control"] == "private, no-store", (path, response.status_code)
+
+
+def test_public_pages_for_visitors_may_be_cached(client):
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")

@@ -1,13 +1,14 @@
 """Matching over the API: ranked, explained creators for a brief."""
-from flask import abort, current_app, g, jsonify, request
+from flask import current_app, g, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace.access import PLATFORM
 from marketplace.api import bp
 from marketplace.api.openapi import document, schema
-from marketplace.api.tokens import token_or_session
-from marketplace.briefs.models import Brief
-from marketplace.extensions import db
+from marketplace.api_tokens.guards import token_or_session
+from marketplace.briefs import service as briefs
+from marketplace.errors import Invalid
 from marketplace.matching import service as matching
 
 REASON = schema("MatchReason", {
@@ -74,12 +75,9 @@ def _int_arg(name: str, errors: dict) -> int | None:
                      "404": {"description": "No such brief (drafts are private)"},
                      "422": {"description": "Invalid query parameters", "content": {"application/json": {"schema": ERROR}}}})
 def brief_matches(brief_id: int):
-    brief = db.session.get(Brief, brief_id)
-    owner = g.api_token is None and current_user.is_brand and brief is not None and brief.brand.user_id == current_user.id
-    if brief is None or (brief.is_draft and not owner):
-        abort(404)
-    if g.api_token is None and current_user.is_brand and not owner:
-        return jsonify(error=_("This brief belongs to another brand.")), 403
+    # A token sees every open brief; a brand only its own; staff every open brief.
+    viewer = current_user if g.api_token is None else PLATFORM
+    brief = briefs.load_brief(brief_id, viewer, edit=g.api_token is None and current_user.is_brand)
     errors: dict[str, str] = {}
     filters = matching.Filters(
         category=request.args.get("category") or None, region=request.args.get("region") or None,
@@ -90,10 +88,8 @@ def brief_matches(brief_id: int):
     if filters.sort not in matching.CREATOR_SORTS:
         errors["sort"] = _("One of: %(values)s.", values=", ".join(matching.CREATOR_SORTS))
     if errors:
-        db.session.commit()
-        return jsonify(error=_("Some query parameters are not valid."), fields=errors), 422
+        raise Invalid(_("Some query parameters are not valid."), fields=errors)
     page = matching.creators_for_brief(brief, filters)
-    db.session.commit()  # the token's last use
     return jsonify(brief_id=brief.id, total=page.total, page=page.page, per_page=page.per_page, matches=[
         {"rank": m.rank, "score": round(m.score, 2), "handle": m.subject.handle,
          "display_name": m.subject.display_name, "categories": m.subject.categories,

@@ -1,14 +1,12 @@
 """The data feed: machine clients report creators' followers, engagement and audience."""
 from flask import jsonify, request
-from flask_babel import gettext as _
 
-from marketplace.api import bp
+from marketplace.access import PLATFORM
+from marketplace.api import bp, respond
 from marketplace.api.openapi import document, schema
-from marketplace.api.tokens import require_token
+from marketplace.api_tokens.guards import require_token
 from marketplace.creators import service as creators
-from marketplace.creators.stats import AGE_BANDS, GENDERS, FieldErrors, apply_feed_report
-from marketplace.errors import DomainError
-from marketplace.extensions import db
+from marketplace.creators.stats import AGE_BANDS, GENDERS, apply_feed_report
 
 
 def _percentages(keys) -> dict:
@@ -59,21 +57,8 @@ ERROR = {"$ref": "#/components/schemas/Error"}
                      "422": {"description": "Invalid fields, one reason each",
                              "content": {"application/json": {"schema": ERROR}}}})
 def report_stats(handle: str):
-    profile = creators.find_by_handle(handle)
-    if profile is None:
-        db.session.commit()  # keep the token's last use
-        return jsonify(error=_("No creator has the handle %(handle)s.", handle=handle)), 404
-    try:
-        changed = apply_feed_report(profile, request.get_json(silent=True))
-    except FieldErrors as error:
-        db.session.commit()
-        return jsonify(error=error.reason, fields=error.fields), 422
-    except DomainError as error:
-        db.session.rollback()
-        body = {"error": error.reason}
-        if error.field:
-            body["fields"] = {error.field: error.reason}
-        return jsonify(body), error.status
-    db.session.commit()
-    return jsonify(handle=profile.handle, changed=changed, followers=profile.follower_count,
-                   as_of=profile.followers_as_of.isoformat())
+    profile = creators.load_creator(handle, PLATFORM)
+    return respond(lambda: apply_feed_report(profile, request.get_json(silent=True)),
+                   lambda changed: jsonify(handle=profile.handle, changed=changed,
+                                           followers=profile.follower_count,
+                                           as_of=profile.followers_as_of.isoformat()))

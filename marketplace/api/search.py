@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from marketplace.access import PUBLIC, audience
 from marketplace.api import bp
 from marketplace.api.openapi import document, schema
+from marketplace.search import service
 
 _HIT = schema("SearchHit", {
     "type": "object",
@@ -48,11 +49,7 @@ _RESULTS = schema("SearchResults", {
                      "422": {"description": "No query given",
                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}})
 def search_notes():
-    # Imported here: the search package imports notes, which reach the API package at import.
-    from marketplace.search import service
-    from marketplace.search.routes import read_query_args
-
-    params = read_query_args(request.args)
+    params = service.params_from(request.args)
     if not params["query"].strip():
         reason = _("Give a search query in q.")
         return jsonify(error=reason, fields={"q": reason}), 422

@@ -58,5 +58,16 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class PostOnlyForm(FlaskForm):
-    """A button that changes state (log out): a POST with nothing but the CSRF token."""
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(_l("Choose a new password."))])
+    confirm = PasswordField(
+        _l("Confirm new password"),
+        validators=[
+            DataRequired(_l("Type your new password again.")),
+            EqualTo("password", _l("The two passwords do not match.")),
+        ],
+    )

@@ -1,61 +1,30 @@
-"""Account rules: who may sign up, log in, change a password; throttling of failed log-ins.
+"""Account rules: who may sign up, log in, change a password, pick a language.
 
-Functions flush, never commit: the view or CLI command that calls them commits once.
+Functions flush, never commit: the view or CLI command that calls them commits once. The
+one exception is the throttle's reservation (``auth.throttle``), which must commit on its
+own before a password is checked. Sessions live in ``auth.sessions``; password reset and
+email confirmation in ``auth.recovery``.
 """
 from __future__ import annotations
 
-import math
-from datetime import timedelta
-
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from sqlalchemy import func, select
 
 from marketplace import clock
-from marketplace.auth.models import LoginAttempt, Role, User
-from marketplace.errors import DomainError, Invalid, Problems
+from marketplace.auth import passwords, recovery, sessions, throttle
+from marketplace.auth.lookup import find_user_by_email, normalize_email  # noqa: F401  (callers use service)
+from marketplace.auth.models import Role, User
+from marketplace.auth.passwords import hash_password  # noqa: F401  (demo seeders hash once)
+from marketplace.errors import Invalid, Problems
 from marketplace.extensions import db
+from marketplace.transaction import refuse_duplicates
 
 SELF_SERVICE_ROLES = (Role.CREATOR, Role.BRAND)
 
 
-class Throttled(DomainError):
-    status = 429
-
-    def __init__(self, seconds: int):
-        self.seconds = seconds
-        super().__init__(
-            _("Too many failed log-ins. Try again in %(n)d seconds.", n=seconds)
-        )
-
-
-def normalize_email(raw: str) -> str:
-    """A canonical, lower-case address, or :class:`Invalid` saying what is wrong with it."""
-    try:
-        result = validate_email((raw or "").strip(), check_deliverability=False)
-    except EmailNotValidError:
-        raise Invalid(_("Enter a valid email address, like name@example.com."), field="email")
-    return result.normalized.lower()
-
-
-def hash_password(password: str) -> str:
-    return generate_password_hash(
-        password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-    )
-
-
-def check_password_rules(password: str, field: str = "password") -> None:
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if len(password or "") < minimum:
-        raise Invalid(
-            _("Use at least %(n)d characters for your password.", n=minimum), field=field
-        )
-
-
-def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email))
+def _email_taken() -> Invalid:
+    return Invalid(_("An account with this email already exists. Log in instead?"), field="email")
 
 
 def account_problems(email: str, password: str, display_name: str) -> Problems:
@@ -63,8 +32,8 @@ def account_problems(email: str, password: str, display_name: str) -> Problems:
     found = Problems()
     normalized = found.check(normalize_email, email)
     if normalized is not None and find_user_by_email(normalized) is not None:
-        found.add("email", _("An account with this email already exists. Log in instead?"))
-    found.check(check_password_rules, password)
+        found.add("email", _email_taken().reason)
+    found.check(passwords.check_rules, password)
     if not (display_name or "").strip():
         found.add("display_name", _("Tell us the name to show on Pappus."))
     return found
@@ -78,7 +47,10 @@ def signup_problems(email: str, password: str, display_name: str, role: str) -> 
     return found
 
 
-def create_user(email: str, password: str, display_name: str, role: Role) -> User:
+def create_user(email: str, password: str, display_name: str, role: Role, *,
+                verified: bool = False, locale: str | None = None) -> User:
+    """A new account. ``verified``: its email address is known to be right (staff created by
+    an operator, demo accounts); self-service accounts confirm theirs by mail."""
     account_problems(email, password, display_name).raise_first()
     email = normalize_email(email)
     display_name = display_name.strip()
@@ -87,75 +59,69 @@ def create_user(email: str, password: str, display_name: str, role: Role) -> Use
         password_hash=hash_password(password),
         display_name=display_name,
         role=Role(role),
+        locale=locale if locale in current_app.config["LANGUAGES"] else None,
+        email_verified_at=clock.now() if verified else None,
     )
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def sign_up(email: str, password: str, display_name: str, role: str) -> User:
-    """Self-service sign-up; staff accounts come only from ``flask users create-staff``."""
+# Two sign-ups with one email at once: the second commit hits the unique constraint.
+refuse_duplicates("uq_users_email", _email_taken)
+
+
+def sign_up(email: str, password: str, display_name: str, role: str, *,
+            locale: str | None = None, user_agent: str = "") -> User:
+    """Self-service sign-up: the account, a mail with a link to confirm the address, and a
+    log-in on this device (``user.session_key``). Staff come only from
+    ``flask users create-staff``."""
     signup_problems(email, password, display_name, role).raise_first()
-    return create_user(email, password, display_name, Role(role))
-
-
-def _failures_since(email: str, address: str):
-    since = clock.now() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    return since, [
-        select(LoginAttempt.at).where(LoginAttempt.email == email, LoginAttempt.at > since),
-        select(LoginAttempt.at).where(LoginAttempt.address == address, LoginAttempt.at > since),
-    ]
-
-
-def seconds_until_allowed(email: str, address: str) -> int:
-    """0 when a log-in may be tried; else how long until the oldest counted failure ages out."""
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    window = timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    _since, queries = _failures_since(email, address)
-    wait = 0
-    for query in queries:
-        recent = db.session.scalars(query.order_by(LoginAttempt.at.desc()).limit(limit)).all()
-        if len(recent) >= limit:
-            # Allowed again once the limit-th most recent failure leaves the window.
-            remaining = (recent[-1] + window - clock.now()).total_seconds()
-            wait = max(wait, math.ceil(remaining))
-    return max(wait, 0)
-
-
-def _record_failure(email: str, address: str) -> None:
-    since, _queries = _failures_since(email, address)
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.at <= since))
-    db.session.add(LoginAttempt(email=email, address=address, at=clock.now()))
-    db.session.flush()
-
-
-# Checked against when the email is unknown, so both paths cost the same time.
-_DUMMY_HASH = generate_password_hash("pappus-timing-equaliser", method="scrypt:16384:8:1")
-
-
-def authenticate(email: str, password: str, address: str) -> User:
-    """The user these credentials belong to, or a refusal. Failures are recorded (flushed)."""
-    email = (email or "").strip().lower()
-    address = address or "unknown"
-    wait = seconds_until_allowed(email, address)
-    if wait:
-        raise Throttled(wait)
-    user = find_user_by_email(email)
-    ok = check_password_hash(user.password_hash if user else _DUMMY_HASH, password or "")
-    if user is None or not ok:
-        _record_failure(email, address)
-        raise Invalid(_("That email and password do not match an account."))
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
+    user = create_user(email, password, display_name, Role(role), locale=locale)
+    recovery.send_verification(user)
+    sessions.open_session(user, user_agent)
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    if not check_password_hash(user.password_hash, current or ""):
+def _throttle_key(email: str) -> str:
+    # As typed (no account may exist), bounded to the column and free of NUL, which
+    # PostgreSQL text refuses.
+    return (email or "").replace("\x00", "").strip().lower()[:254]
+
+
+def log_in(email: str, password: str, address: str, user_agent: str = "") -> User:
+    """The user these credentials belong to, with a new session on this device
+    (``user.session_key``); or a refusal (:class:`Throttled`, :class:`Invalid`).
+    Every attempt is reserved before the password is checked (``auth.throttle``)."""
+    email = _throttle_key(email)
+    throttle.reserve(email, (address or "unknown")[:64])
+    user = find_user_by_email(email)
+    if not passwords.matches(user.password_hash if user else None, password):
+        raise Invalid(_("That email and password do not match an account."))
+    throttle.succeeded(email)
+    sessions.open_session(user, user_agent)
+    return user
+
+
+def change_password(user: User, current: str, new: str, address: str) -> None:
+    """A new password, after the current one, checked and throttled like a log-in. Every
+    other device is logged out; this one (``user.session_key``) stays in."""
+    passwords.check_rules(new, field="new_password")  # before any hashing: cheap refusals first
+    throttle.reserve(_throttle_key(user.email), (address or "unknown")[:64])
+    if not passwords.matches(user.password_hash, current):
         raise Invalid(_("Your current password is not right."), field="current_password")
-    check_password_rules(new, field="new_password")
+    throttle.succeeded(_throttle_key(user.email))
     user.password_hash = hash_password(new)
-    user.rotate_sessions()
+    sessions.end_all_sessions(user, keep=user.session_key)
     db.session.flush()
+
+
+def log_out(user: User) -> None:
+    sessions.end_session(user.session_key)
+
+
+def log_out_everywhere(user: User) -> None:
+    sessions.end_all_sessions(user)
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -163,17 +129,6 @@ def set_locale(user: User, locale: str) -> None:
         raise Invalid(_("That language is not available."))
     user.locale = locale
     db.session.flush()
-
-
-def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: ``"<id>:<nonce>"``; a stale nonce means logged out."""
-    user_id, _sep, nonce = (session_id or "").partition(":")
-    if not user_id.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_nonce != nonce:
-        return None
-    return user
 
 
 def count_users_by_role() -> dict[str, int]:

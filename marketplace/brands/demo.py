@@ -3,6 +3,7 @@ log has entries) and one waiting for verification. Idempotent."""
 from __future__ import annotations
 
 from marketplace.auth import service as accounts
+from marketplace.auth.demo import DEMO_PASSWORD
 from marketplace.auth.models import Role
 from marketplace.brands import service as brands
 
@@ -19,13 +20,11 @@ STAFF_EMAIL = "staff@pappus.example.com"
 
 
 def seed_brands() -> None:
-    from marketplace.demo import DEMO_PASSWORD
-
     staff = accounts.find_user_by_email(STAFF_EMAIL)
     for email, account_name, company, website, industry, verified in BRANDS:
         user = accounts.find_user_by_email(email)
         if user is None:
-            user = accounts.create_user(email, DEMO_PASSWORD, account_name, Role.BRAND)
+            user = accounts.create_user(email, DEMO_PASSWORD, account_name, Role.BRAND, verified=True)
         if brands.profile_for(user) is not None:
             continue
         brand = brands.save_profile(user, company_name=company, website=website, industry=industry)

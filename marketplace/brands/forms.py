@@ -6,9 +6,10 @@ from wtforms.validators import DataRequired, Length
 
 from marketplace.brands import service
 from marketplace.form_rules import RulesForm
+from marketplace.forms import VersionedForm
 
 
-class CompanyForm(RulesForm):
+class CompanyForm(RulesForm, VersionedForm):
     company_name = StringField(_l("Company name"),
                                validators=[DataRequired(_l("Enter your company's registered name.")),
                                            Length(max=120)])

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
 from marketplace.auth.models import User
-from marketplace.db_types import UTCDateTime
+from marketplace.db_types import UTCDateTime, Versioned
 from marketplace.extensions import db
 
 
-class BrandProfile(db.Model):
+class BrandProfile(Versioned, db.Model):
     __tablename__ = "brand_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -7,15 +7,27 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from marketplace import clock
+from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
 from marketplace.brands.models import BrandProfile
-from marketplace.errors import Conflict, NotAllowed, Problems
+from marketplace.errors import Changed, Conflict, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
-from marketplace.staff.service import record
+from marketplace.transaction import refuse_duplicates
 
 
 def profile_for(user: User) -> BrandProfile | None:
     return db.session.scalar(select(BrandProfile).where(BrandProfile.user_id == user.id))
+
+
+# One brand's first save sent twice (two tabs): the second sees the profile the first made.
+refuse_duplicates("uq_brand_profiles_user_id", Changed)
+
+
+def load_brand(brand_id: int) -> BrandProfile:
+    brand = db.session.get(BrandProfile, brand_id)
+    if brand is None:
+        raise NotFound(_("There is no brand %(id)s.", id=brand_id))
+    return brand
 
 
 def profile_problems(*, company_name: str, website: str, industry: str) -> Problems:
@@ -36,7 +48,8 @@ def profile_problems(*, company_name: str, website: str, industry: str) -> Probl
     return found
 
 
-def save_profile(user: User, *, company_name: str, website: str, industry: str) -> BrandProfile:
+def save_profile(user: User, *, company_name: str, website: str, industry: str,
+                 version: int | None = None) -> BrandProfile:
     """Create or update the brand's company profile.
 
     Changing the company name of a verified brand would let it trade on a verification done
@@ -52,7 +65,9 @@ def save_profile(user: User, *, company_name: str, website: str, industry: str) 
     if profile is None:
         profile = BrandProfile(user_id=user.id, company_name=company_name)
         db.session.add(profile)
-    elif profile.company_name != company_name and profile.is_verified:
+    else:
+        profile.saving(version)
+    if profile.company_name != company_name and profile.is_verified:
         profile.verified_at = None
         profile.verified_by_id = None
     profile.company_name = company_name
@@ -66,7 +81,7 @@ def verify_brand(actor: User, brand: BrandProfile, reason: str) -> None:
     """Staff confirm the company is who it says it is; recorded with the reason."""
     if brand.is_verified:
         raise Conflict(_("This brand is already verified."))
-    record(actor, "brand.verify", "brand", brand.id, reason, company_name=brand.company_name)
+    record_staff_action(actor, "brand.verify", "brand", brand.id, reason, company_name=brand.company_name)
     brand.verified_at = clock.now()
     brand.verified_by_id = actor.id
     db.session.flush()
@@ -75,7 +90,7 @@ def verify_brand(actor: User, brand: BrandProfile, reason: str) -> None:
 def unverify_brand(actor: User, brand: BrandProfile, reason: str) -> None:
     if not brand.is_verified:
         raise Conflict(_("This brand is not verified."))
-    record(actor, "brand.unverify", "brand", brand.id, reason, company_name=brand.company_name)
+    record_staff_action(actor, "brand.unverify", "brand", brand.id, reason, company_name=brand.company_name)
     brand.verified_at = None
     brand.verified_by_id = None
     db.session.flush()

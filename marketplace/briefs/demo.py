@@ -10,7 +10,8 @@ from marketplace import clock
 from marketplace.auth import service as accounts
 from marketplace.briefs import service
 from marketplace.briefs.models import Brief
-from marketplace.briefs.service import BriefInput
+from marketplace.briefs.service import BriefInput, end_of_day
+from marketplace.extensions import db
 
 # (brand email, title, product, categories, deliverable, fee yuan or None = quote, slots,
 #  min followers, regions, days to apply, state)
@@ -49,8 +50,6 @@ BRIEFS = [
 
 
 def seed_briefs() -> None:
-    from marketplace.briefs.forms import end_of_day
-
     today = clock.now().date()
     titles = set(db_titles())
     for (email, title, product, categories, deliverable, fee, slots, min_followers, regions, days,
@@ -77,6 +76,4 @@ def seed_briefs() -> None:
 
 
 def db_titles():
-    from marketplace.extensions import db
-
     return db.session.scalars(select(Brief.title))

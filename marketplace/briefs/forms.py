@@ -1,29 +1,20 @@
-"""Brief forms and the filter form for ranked lists. Rules live in ``briefs.service``."""
+"""The brief form. Rules live in ``briefs.service``."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
-
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.fields.core import Label
 from wtforms.validators import Length, Optional
 
+from marketplace import taxonomy
 from marketplace.briefs import service
-from marketplace.briefs.service import BriefInput
-from marketplace.creators import taxonomy
-from marketplace.creators.forms import MultiCheckboxField, from_cents, to_cents
+from marketplace.briefs.service import BriefInput, end_of_day
 from marketplace.form_rules import RulesForm
-from marketplace.matching.service import BRIEF_SORTS, CREATOR_SORTS, Filters
+from marketplace.forms import MultiCheckboxField, VersionedForm
+from marketplace.money import from_cents, to_cents
 
 
-def end_of_day(day: date | None) -> datetime | None:
-    """A date picked in the form means "by the end of that day" (UTC)."""
-    return None if day is None else datetime.combine(day, time(23, 59), tzinfo=timezone.utc)
-
-
-class BriefForm(RulesForm):
+class BriefForm(RulesForm, VersionedForm):
     """The brief; every rule of ``briefs.service.problems`` is shown beside its field at once."""
 
     title = StringField(_l("Title"), validators=[Length(max=120)])
@@ -81,47 +72,4 @@ class BriefForm(RulesForm):
         self.metrics_window_days.data, self.protection_days.data = brief.metrics_window_days, brief.protection_days
         self.bonus_per_1k.data = from_cents(brief.bonus_per_1k_reads_cents)
         self.bonus_cap.data = from_cents(brief.bonus_cap_cents)
-
-
-class FilterForm(FlaskForm):
-    """GET filters for ranked lists: no CSRF (reading, not changing)."""
-
-    class Meta:
-        csrf = False
-
-    category = SelectField(_l("Category"), choices=[], validators=[Optional()])
-    region = SelectField(_l("Region"), choices=[], validators=[Optional()])
-    min_followers = IntegerField(_l("Followers at least"), validators=[Optional()])
-    max_followers = IntegerField(_l("Followers at most"), validators=[Optional()])
-    min_quote = DecimalField(_l("Quote at least"), places=2, validators=[Optional()])
-    max_quote = DecimalField(_l("Quote at most"), places=2, validators=[Optional()])
-    deliverable = SelectField(_l("Format"), choices=[SelectChoice("", _l("Any")), SelectChoice("image", _l("Image note")),
-                                                     SelectChoice("video", _l("Video note"))], validators=[Optional()])
-    sort = SelectField(_l("Sort by"), choices=[], validators=[Optional()])
-    page = IntegerField(default=1, validators=[Optional()])
-
-    def __init__(self, *args, for_briefs: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.category.choices = [SelectChoice("", _l("Any"))] + taxonomy.category_choices()
-        self.region.choices = [SelectChoice("", _l("Any"))] + taxonomy.region_choices()
-        labels = {"score": _l("Best match"), "followers": _l("Most followers"), "engagement": _l("Engagement"),
-                  "quote": _l("Lowest quote"), "fee": _l("Highest fee"), "apply_by": _l("Closing soonest")}
-        self.sort.choices = [SelectChoice(code, labels[code]) for code in (BRIEF_SORTS if for_briefs else CREATOR_SORTS)]
-        if for_briefs:
-            # For a creator this bounds the brief's fee (quote-mode briefs always pass): words
-            # that cannot be read as the creator's own quote or an "apply" to a brief.
-            self.min_quote.label = Label(self.min_quote.id, _l("Fee at least"))
-
-    def active_count(self, names) -> int:
-        """How many of these filters are set (the sort order is not a filter)."""
-        return sum(1 for name in names if name not in ("sort", "page") and self[name].data not in (None, "", []))
-
-    def to_filters(self, per_page: int) -> Filters:
-        self.validate()  # bad numbers become None rather than an error page
-        def number(field):
-            return field.data if not field.errors else None
-        return Filters(category=self.category.data or None, region=self.region.data or None,
-                       min_followers=number(self.min_followers), max_followers=number(self.max_followers),
-                       min_quote_cents=to_cents(number(self.min_quote)), max_quote_cents=to_cents(number(self.max_quote)),
-                       deliverable=self.deliverable.data or None, sort=self.sort.data or "score",
-                       page=number(self.page) or 1, per_page=per_page)
+        self.show_version(brief)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
 from marketplace.brands.models import BrandProfile
-from marketplace.db_types import CategoryMask, UTCDateTime, split_codes
+from marketplace.db_types import CategoryMask, UTCDateTime, Versioned, split_codes
 from marketplace.extensions import db
 
 
@@ -19,7 +19,7 @@ class BriefState(enum.StrEnum):
     CLOSED = "closed"
 
 
-class Brief(CategoryMask, db.Model):
+class Brief(CategoryMask, Versioned, db.Model):
     __tablename__ = "briefs"
     __table_args__ = (
         CheckConstraint("state IN ('draft', 'open', 'closed')", name="state_known"),

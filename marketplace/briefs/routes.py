@@ -1,31 +1,20 @@
-"""Brief pages: a brand's list, create/edit/open/close/delete, the brief page, ranked creators
-for a brief (brands) and ranked briefs (creators)."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+"""Brief pages: a brand's list, create/edit/open/close/delete, and the brief page.
+
+The ranked lists (creators for a brief, briefs for a creator) and the creator's fit on the
+brief page come from the matching area, which sits above briefs."""
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from marketplace.access import SIGNED_IN, audience
-from marketplace.auth.forms import PostOnlyForm
 from marketplace.auth.models import Role
 from marketplace.brands import service as brands
-from marketplace.briefs import bp, service
-from marketplace.briefs.forms import BriefForm, FilterForm
-from marketplace.creators import eligibility
-from marketplace.creators import service as creators
-from marketplace.matching import scoring
-from marketplace.matching import service as matching
+from marketplace.briefs import service
+from marketplace.briefs.forms import BriefForm
+from marketplace.forms import PostOnlyForm
 from marketplace.web import perform
 
-
-@bp.app_context_processor
-def paging_helpers():
-    def page_url(number: int) -> str:
-        """This page's address with the same filters and another page number."""
-        args = request.args.to_dict()
-        args["page"] = number
-        return url_for(request.endpoint, **(request.view_args or {}), **args)
-
-    return {"page_url": page_url}
+bp = Blueprint("briefs", __name__)
 
 
 @bp.route("/brand/briefs")
@@ -57,22 +46,28 @@ def create():
 @bp.route("/briefs/<int:brief_id>/edit", methods=["GET", "POST"])
 @audience(Role.BRAND)
 def edit(brief_id: int):
-    brief = service.get_brief(brief_id, current_user, edit=True)
+    brief = service.load_brief(brief_id, current_user, edit=True)
     if reason := service.edit_refusal(brief):  # no form that could only be refused
         flash(reason, "info")
         return redirect(url_for("briefs.show", brief_id=brief.id))
     form = BriefForm()
     if not form.is_submitted():
         form.fill_from(brief)
-    if form.validate_on_submit() and perform(
-            lambda: service.update_draft(current_user, brief, form.to_input()), form):
-        flash(_("Draft saved."), "success")
-        return redirect(url_for("briefs.show", brief_id=brief.id))
+    if form.validate_on_submit():
+        outcome = perform(lambda: service.update_draft(current_user, brief, form.to_input(),
+                                                       version=form.opened_at()), form)
+        if outcome:
+            flash(_("Draft saved."), "success")
+            return redirect(url_for("briefs.show", brief_id=brief.id))
+        if outcome.changed:  # someone saved first: show what they saved, with its version
+            form = BriefForm(formdata=None)
+            form.fill_from(brief)
+            return render_template("briefs/form.html", form=form, brief=brief, brand=brief.brand), 409
     return render_template("briefs/form.html", form=form, brief=brief, brand=brief.brand), (422 if form.errors else 200)
 
 
 def _change_state(brief_id: int, change, done: str):
-    brief = service.get_brief(brief_id, current_user, edit=True)
+    brief = service.load_brief(brief_id, current_user, edit=True)
     if PostOnlyForm().validate_on_submit() and perform(lambda: change(current_user, brief)):
         flash(done, "success")
     return redirect(url_for("briefs.show", brief_id=brief.id))
@@ -93,7 +88,7 @@ def close_brief(brief_id: int):
 @bp.route("/briefs/<int:brief_id>/delete", methods=["POST"])
 @audience(Role.BRAND)
 def delete_brief(brief_id: int):
-    brief = service.get_brief(brief_id, current_user, edit=True)
+    brief = service.load_brief(brief_id, current_user, edit=True)
     if PostOnlyForm().validate_on_submit() and perform(lambda: service.delete_draft(current_user, brief)):
         flash(_("The draft is deleted."), "success")
         return redirect(url_for("briefs.my_briefs"))
@@ -103,31 +98,7 @@ def delete_brief(brief_id: int):
 @bp.route("/briefs/<int:brief_id>")
 @audience(SIGNED_IN)
 def show(brief_id: int):
-    brief = service.get_brief(brief_id, current_user)
-    context = {"brief": brief, "is_owner": current_user.is_brand and brief.brand.user_id == current_user.id}
-    if context["is_owner"] and brief.is_draft:
-        context["open_refusal"] = service.open_refusal(brief)
-    if current_user.is_creator:
-        profile = creators.profile_for(current_user)
-        context["standing"] = eligibility.check(profile, brief)
-        context["reasons"] = scoring.explain(profile, brief) if profile else []
-    return render_template("briefs/show.html", **context)
-
-
-@bp.route("/briefs/<int:brief_id>/matches")
-@audience(Role.BRAND, Role.STAFF)
-def matches(brief_id: int):
-    brief = service.get_brief(brief_id, current_user, edit=not current_user.is_staff)
-    form = FilterForm(request.args)
-    page = matching.creators_for_brief(brief, form.to_filters(current_app.config["MATCHES_PER_PAGE"]))
-    return render_template("briefs/matches.html", brief=brief, page=page, form=form)
-
-
-@bp.route("/briefs")
-@audience(Role.CREATOR)
-def for_me():
-    profile = creators.profile_for(current_user)
-    form = FilterForm(request.args, for_briefs=True)
-    page = matching.briefs_for_creator(profile, form.to_filters(current_app.config["MATCHES_PER_PAGE"]))
-    return render_template("briefs/for_me.html", page=page, form=form, profile=profile,
-                           standing=eligibility.check(profile))
+    brief = service.load_brief(brief_id, current_user)
+    is_owner = service.is_owner(current_user, brief)
+    open_refusal = service.open_refusal(current_user, brief) if is_owner and brief.is_draft else None
+    return render_template("briefs/show.html", brief=brief, is_owner=is_owner, open_refusal=open_refusal)

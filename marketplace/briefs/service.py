@@ -6,22 +6,22 @@ State changes are conditional updates (``WHERE state = :expected``), so two clic
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timezone
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from marketplace import clock
+from marketplace import taxonomy
 from marketplace.auth.models import User
 from marketplace.brands import service as brands
 from marketplace.briefs.models import Brief, BriefState
-from marketplace.creators import taxonomy
-from marketplace.errors import Conflict, DomainError, Invalid, NotAllowed, Problems
+from marketplace.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
+from marketplace.money import MAX_AMOUNT_CENTS as MAX_FEE_CENTS
 
 MAX_SLOTS = 500
-MAX_FEE_CENTS = 10_000_000_00
 
 
 @dataclass
@@ -47,6 +47,11 @@ class BriefInput:
     protection_days: int | None = 30
     bonus_per_1k_reads_cents: int | None = None
     bonus_cap_cents: int | None = None
+
+
+def end_of_day(day: date | None) -> datetime | None:
+    """A brief's date means "by the end of that day" (UTC)."""
+    return None if day is None else datetime.combine(day, time(23, 59), tzinfo=timezone.utc)
 
 
 # (field, longest, the reason when it is required and empty; None when it may be empty)
@@ -172,11 +177,14 @@ def edit_refusal(brief: Brief) -> str | None:
     return None
 
 
-def update_draft(user: User, brief: Brief, data: BriefInput) -> Brief:
+def update_draft(user: User, brief: Brief, data: BriefInput, *, version: int | None = None) -> Brief:
+    """Save the brand's edit of a draft, opened at ``version`` (a save made since is not
+    overwritten: :class:`~marketplace.errors.Changed`)."""
     _require_owner(user, brief)
     if reason := edit_refusal(brief):
         raise Conflict(reason)
     validate(data)
+    brief.saving(version)
     _apply(brief, data)
     db.session.flush()
     return brief
@@ -198,9 +206,13 @@ def _transition(brief: Brief, expected: BriefState, new: BriefState, **values) -
     db.session.refresh(brief)
 
 
-def open_refusal(brief: Brief) -> DomainError | None:
-    """Why this brief cannot be opened now, or None when it can. Pages show the reason beside
-    a disabled button instead of offering an action that would be refused."""
+def open_refusal(user: User, brief: Brief) -> DomainError | None:
+    """Why ``user`` (the brief's brand) cannot open this brief now, or None when it can. Pages
+    show the reason beside a disabled button instead of offering an action that would be refused."""
+    if not user.is_verified:
+        # Creators act on an open brief: the brand must be reachable at its address first.
+        return NotAllowed(_("Confirm your email address before opening a brief: open the link we sent "
+                            "to %(email)s, or send a new one from your account page.", email=user.email))
     if not brief.brand.is_verified:
         return NotAllowed(_("Your brand is not verified yet, so this brief stays a draft. Staff check "
                             "new brands; you will be able to open it once they have."))
@@ -212,9 +224,10 @@ def open_refusal(brief: Brief) -> DomainError | None:
 
 
 def open_brief(user: User, brief: Brief) -> None:
-    """Publish a draft to creators. Needs a verified brand and dates still in the future."""
+    """Publish a draft to creators. Needs a confirmed email address, a verified brand and
+    dates still in the future."""
     _require_owner(user, brief)
-    if refusal := open_refusal(brief):
+    if refusal := open_refusal(user, brief):
         raise refusal
     _transition(brief, BriefState.DRAFT, BriefState.OPEN, opened_at=clock.now())
 
@@ -248,16 +261,20 @@ def state_label(state: str) -> str:
     return {"draft": _("a draft"), "open": _("open"), "closed": _("closed")}.get(state, state)
 
 
-def get_brief(brief_id: int, user: User, *, edit: bool = False) -> Brief:
-    """Loader: 404 if missing or a draft the user may not see; 403 to change another's brief."""
+def is_owner(viewer, brief: Brief) -> bool:
+    return bool(getattr(viewer, "is_authenticated", False) and getattr(viewer, "is_brand", False)
+                and brief.brand.user_id == viewer.id)
+
+
+def load_brief(brief_id: int, viewer, *, edit: bool = False) -> Brief:
+    """The brief as ``viewer`` may see it: NotFound if missing or a draft of another brand
+    (drafts are private: not even their existence is confirmed); NotAllowed when ``edit``
+    asks for the owner and the viewer is not."""
     brief = db.session.get(Brief, brief_id)
-    if brief is None:
-        abort(404)
-    owner = user.is_authenticated and user.is_brand and brief.brand.user_id == user.id
-    if brief.is_draft and not owner:
-        abort(404)  # drafts are private: do not even confirm they exist
-    if edit and not owner:
-        abort(403)
+    if brief is None or (brief.is_draft and not is_owner(viewer, brief)):
+        raise NotFound(_("There is no brief %(id)s.", id=brief_id))
+    if edit and not is_owner(viewer, brief):
+        raise NotAllowed(_("This brief belongs to another brand."))
     return brief
 
 

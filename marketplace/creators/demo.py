@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from marketplace import clock
 from marketplace.auth import service as accounts
+from marketplace.auth.demo import DEMO_PASSWORD
 from marketplace.auth.models import Role, User
 from marketplace.creators.models import CreatorProfile
-from marketplace.creators.taxonomy import mask_from_categories
 from marketplace.extensions import db
+from marketplace.taxonomy import mask_from_categories
 
 SEED = 20260503
 HOW_MANY = 200
@@ -106,8 +107,6 @@ def seed_creators() -> None:
         profile.orders_completed, profile.orders_on_time = (6, 6) if followers > 10000 else (0, 0)
 
     # One hash for every generated account: hashing 200 passwords would make `make run` slow.
-    from marketplace.demo import DEMO_PASSWORD
-
     password_hash = accounts.hash_password(DEMO_PASSWORD)
     categories_all = list(BIOS)
     regions_all = ["shanghai", "beijing", "guangdong", "zhejiang", "jiangsu", "sichuan", "hubei", "fujian",
@@ -124,7 +123,7 @@ def seed_creators() -> None:
         if handle in existing:
             continue
         user = User(email=f"creator{n:03d}@demo.pappus.example.com", password_hash=password_hash,
-                    display_name=name, role=Role.CREATOR)
+                    display_name=name, role=Role.CREATOR, email_verified_at=now)
         db.session.add(user)
         db.session.flush()
         zh, en = BIOS[main]

@@ -1,38 +1,22 @@
 """Creator profile forms. Rules beyond "is it filled in" live in ``creators.service``."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DecimalField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from marketplace.creators import service, taxonomy
+from marketplace import taxonomy
+from marketplace.creators import service
 from marketplace.form_rules import RulesForm
+from marketplace.forms import MultiCheckboxField, VersionedForm
+from marketplace.money import CURRENCIES, to_cents
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def to_cents(amount: Decimal | None) -> int | None:
-    """Major units typed by a person (12.50) to integer cents (1250)."""
-    if amount is None:
-        return None
-    return int((amount * 100).to_integral_value())
-
-
-def from_cents(cents: int | None) -> Decimal | None:
-    return None if cents is None else Decimal(cents) / 100
-
-
-class ProfileForm(RulesForm):
+class ProfileForm(RulesForm, VersionedForm):
     """Profile and price card; every rule of ``creators.service.profile_problems`` is shown
     beside its field at once (the service needs the signed-in user for the handle rule)."""
 
@@ -41,8 +25,7 @@ class ProfileForm(RulesForm):
     categories = MultiCheckboxField(_l("Categories you post about"), choices=[])
     region = SelectField(_l("Region"), choices=[])
     languages = MultiCheckboxField(_l("Languages you post in"), choices=[])
-    currency = SelectField(_l("Currency of your quotes"), choices=[SelectChoice("CNY", "CNY"), SelectChoice("USD", "USD"),
-                                                                    SelectChoice("HKD", "HKD"), SelectChoice("SGD", "SGD")])
+    currency = SelectField(_l("Currency of your quotes"), choices=[SelectChoice(c, c) for c in CURRENCIES])
     image_enabled = BooleanField(_l("I make image notes"))
     image_quote = DecimalField(_l("Quote for an image note"), places=2,
                                validators=[Optional(), NumberRange(min=0, message=_l("Enter an amount of zero or more."))])

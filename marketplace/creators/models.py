@@ -13,11 +13,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
 from marketplace.auth.models import User
-from marketplace.db_types import CategoryMask, UTCDateTime, split_codes
+from marketplace.db_types import CategoryMask, UTCDateTime, Versioned, split_codes
 from marketplace.extensions import db
 
 
-class CreatorProfile(CategoryMask, db.Model):
+class CreatorProfile(CategoryMask, Versioned, db.Model):
     __tablename__ = "creator_profiles"
     __table_args__ = (
         CheckConstraint("follower_count >= 0", name="followers_not_negative"),
@@ -98,6 +98,11 @@ class CreatorProfile(CategoryMask, db.Model):
         if not self.orders_completed:
             return None
         return round(100 * self.orders_on_time / self.orders_completed)
+
+
+def quote_column(deliverable: str):
+    """The price-card column for a deliverable, in SQL (``CreatorProfile.quote_for`` in Python)."""
+    return CreatorProfile.video_quote_cents if deliverable == "video" else CreatorProfile.image_quote_cents
 
 
 # Matching ranks 100,000 creators per request. This partial index holds only creators who

@@ -6,39 +6,82 @@ Reach (followers, engagement, audience) is not here: only the feed and staff cha
 from __future__ import annotations
 
 import re
-import secrets
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from marketplace import taxonomy, uploads
 from marketplace.auth.models import User
-from marketplace.creators import taxonomy
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import Invalid, NotAllowed, Problems
+from marketplace.errors import Changed, Invalid, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
+from marketplace.money import MAX_AMOUNT_CENTS as MAX_QUOTE_CENTS
+from marketplace.transaction import refuse_duplicates
 
 HANDLE_RE = re.compile(r"^[a-z0-9][a-z0-9_]{2,29}$")
 # Names that would shadow pages or mislead readers.
 RESERVED_HANDLES = {"admin", "staff", "pappus", "support", "api", "help", "brand", "brands",
                     "creator", "creators", "new", "edit", "search", "official"}
-# Magic numbers of the image types we accept; the browser's declared type is not trusted.
-IMAGE_SIGNATURES = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"))
-MAX_QUOTE_CENTS = 10_000_000_00  # 10 million in major units: beyond that it is a typo
+# Formats an avatar may be, by content (the browser's declared type is not trusted).
+AVATAR_KINDS = {"png", "jpeg", "webp"}
+
+
+def _avatars_in_use(names: set[str]) -> set[str]:
+    return set(db.session.scalars(select(CreatorProfile.avatar_filename)
+                                  .where(CreatorProfile.avatar_filename.in_(names))))
+
+
+AVATARS = uploads.folder("avatars", referenced=_avatars_in_use)
+
+# Two creators saving one handle at once: the second gets the answer the check gives.
+refuse_duplicates("uq_creator_profiles_handle", lambda: Invalid(
+    _("That handle was just taken. Choose another handle."), field="handle"))
+# One creator's first save sent twice (two tabs): the second sees the profile the first made.
+refuse_duplicates("uq_creator_profiles_user_id", Changed)
 
 
 def profile_for(user: User) -> CreatorProfile | None:
+    """The user's own creator profile, or None before they have saved one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
     return db.session.scalar(select(CreatorProfile).where(CreatorProfile.user_id == user.id))
 
 
+def normalize_handle(raw: str | None) -> str:
+    """Handles are stored lower-case; "@Lin_Xiaoyu" and "lin_xiaoyu" name the same creator."""
+    return (raw or "").strip().lstrip("@").lower()
+
+
 def find_by_handle(handle: str) -> CreatorProfile | None:
-    return db.session.scalar(select(CreatorProfile).where(CreatorProfile.handle == (handle or "").lower()))
+    return db.session.scalar(select(CreatorProfile).where(CreatorProfile.handle == normalize_handle(handle)))
+
+
+def hidden_from(profile: CreatorProfile, viewer) -> bool:
+    """The one rule for banned creators: they, their page and their notes are gone for
+    everyone but staff (and the platform's own processes)."""
+    return profile.is_banned and not getattr(viewer, "is_staff", False)
+
+
+def load_creator(handle: str, viewer) -> CreatorProfile:
+    """The creator with this handle (any case, "@" optional) as ``viewer`` may see them."""
+    profile = find_by_handle(handle)
+    if profile is None or hidden_from(profile, viewer):
+        raise NotFound(_("No creator has the handle %(handle)s.", handle=handle))
+    return profile
+
+
+def load_creator_by_id(creator_id: int) -> CreatorProfile:
+    """For staff pages and processes, which address creators by id and see banned ones."""
+    profile = db.session.get(CreatorProfile, creator_id)
+    if profile is None:
+        raise NotFound(_("There is no creator %(id)s.", id=creator_id))
+    return profile
 
 
 def creators_for_staff(search: str = "", limit: int = 100) -> list[CreatorProfile]:
     """Newest creators first, optionally those whose handle contains ``search`` ("@" optional)."""
-    search = (search or "").strip().lstrip("@").lower()
+    search = normalize_handle(search)
     statement = select(CreatorProfile).order_by(CreatorProfile.created_at.desc()).limit(limit)
     if search:
         statement = statement.where(CreatorProfile.handle.contains(search, autoescape=True))
@@ -46,7 +89,7 @@ def creators_for_staff(search: str = "", limit: int = 100) -> list[CreatorProfil
 
 
 def _clean_handle(raw: str, profile: CreatorProfile | None) -> str:
-    handle = (raw or "").strip().lstrip("@").lower()
+    handle = normalize_handle(raw)
     if not HANDLE_RE.match(handle):
         raise Invalid(_("Use 3–30 lower-case letters, digits or underscores, starting with a "
                         "letter or digit."), field="handle")
@@ -101,8 +144,10 @@ def profile_problems(user: User, *, handle: str, bio: str, categories: list[str]
 def save_profile(user: User, *, handle: str, bio: str, categories: list[str], region: str,
                  languages: list[str], currency: str, image_enabled: bool,
                  image_quote_cents: int | None, video_enabled: bool,
-                 video_quote_cents: int | None, accepting_orders: bool) -> CreatorProfile:
-    """Create or update the creator's own profile and price card."""
+                 video_quote_cents: int | None, accepting_orders: bool,
+                 version: int | None = None) -> CreatorProfile:
+    """Create or update the creator's own profile and price card, as the form opened at
+    ``version`` left it (a save made since is not overwritten)."""
     if not user.is_creator:
         raise NotAllowed(_("Only creators have a creator profile."))
     profile_problems(user, handle=handle, bio=bio, categories=categories, region=region, languages=languages,
@@ -116,6 +161,8 @@ def save_profile(user: User, *, handle: str, bio: str, categories: list[str], re
     if profile is None:
         profile = CreatorProfile(user_id=user.id)
         db.session.add(profile)
+    else:
+        profile.saving(version)
     profile.handle = handle
     profile.bio = (bio or "").strip()
     profile.categories_mask = taxonomy.mask_from_categories(categories)
@@ -129,38 +176,22 @@ def save_profile(user: User, *, handle: str, bio: str, categories: list[str], re
     return profile
 
 
-def avatar_folder() -> Path:
-    folder = Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "uploads")
-    path = folder / "avatars"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _image_kind(head: bytes) -> str | None:
-    for signature, kind in IMAGE_SIGNATURES:
-        if head.startswith(signature):
-            return kind
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    return None
-
-
 def set_avatar(profile: CreatorProfile, data: bytes) -> str:
-    """Store an uploaded avatar under a random name; the old file is removed after flush."""
+    """Store an uploaded avatar under a random name. The old file is removed only once this
+    change commits; the new one goes again if it does not (see ``marketplace.uploads``)."""
     limit_kb = current_app.config["AVATAR_MAX_KB"]
     if not data:
         raise Invalid(_("Choose an image file to upload."), field="avatar")
     if len(data) > limit_kb * 1024:
         raise Invalid(_("That image is larger than %(n)d KB. Upload a smaller one.", n=limit_kb),
                       field="avatar")
-    kind = _image_kind(data[:16])
-    if kind is None:
+    kind = uploads.sniff(data[:16])
+    if kind is None or kind.kind not in AVATAR_KINDS:
         raise Invalid(_("Upload a PNG, JPEG or WebP image."), field="avatar")
-    name = f"{secrets.token_hex(16)}.{kind}"
-    (avatar_folder() / name).write_bytes(data)
+    name = AVATARS.save(data, kind.extension)
     old = profile.avatar_filename
     profile.avatar_filename = name
     db.session.flush()
     if old:
-        (avatar_folder() / old).unlink(missing_ok=True)
+        AVATARS.discard(old)
     return name

@@ -11,12 +11,12 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 
 from marketplace import clock
+from marketplace import taxonomy
+from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
-from marketplace.creators import taxonomy
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Conflict, Invalid
 from marketplace.extensions import db
-from marketplace.staff.service import record
 
 AGE_BANDS = ("13-17", "18-24", "25-34", "35-44", "45+")
 GENDERS = ("female", "male", "other")
@@ -28,8 +28,7 @@ class FieldErrors(Invalid):
     """Several invalid fields at once: the API returns one reason per field."""
 
     def __init__(self, fields: dict[str, str]):
-        super().__init__(_("Some fields are not valid."))
-        self.fields = fields
+        super().__init__(_("Some fields are not valid."), fields=fields)
 
 
 def _parse_time(raw) -> datetime:
@@ -141,7 +140,7 @@ def set_followers_by_staff(actor: User, profile: CreatorProfile, followers: int 
     """A staff correction of the follower count, kept in the staff log with its reason."""
     if followers is None or followers < 0 or followers > MAX_FOLLOWERS:
         raise Invalid(_("Enter a whole number of followers, 0 or more."), field="followers")
-    record(actor, "creator.set_followers", "creator", profile.id, reason,
+    record_staff_action(actor, "creator.set_followers", "creator", profile.id, reason,
            before=profile.follower_count, after=followers)
     profile.follower_count = followers
     profile.followers_as_of = clock.now()
@@ -152,7 +151,7 @@ def set_followers_by_staff(actor: User, profile: CreatorProfile, followers: int 
 def set_payout_readiness_by_staff(actor: User, profile: CreatorProfile, *, payouts_ready: bool,
                                   identity_confirmed: bool, reason: str) -> None:
     """Until the payments area connects accounts itself, staff confirm them by hand."""
-    record(actor, "creator.payout_readiness", "creator", profile.id, reason,
+    record_staff_action(actor, "creator.payout_readiness", "creator", profile.id, reason,
            payouts_ready=payouts_ready, identity_confirmed=identity_confirmed)
     now = clock.now()
     profile.payouts_ready_at = (profile.payouts_ready_at or now) if payouts_ready else None

@@ -1,20 +1,17 @@
-"""Filing pages: the public receipt, the public sponsored library, and staff filing a note."""
-from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+"""Filing pages: the public receipt and the public sponsored library."""
+from flask import Blueprint, render_template, request
 
 from marketplace.access import PUBLIC, audience
-from marketplace.auth.models import Role
-from marketplace.filings import bp, service
-from marketplace.filings.forms import FileForm, LibraryForm
-from marketplace.notes import service as notes
-from marketplace.web import perform
+from marketplace.filings import service
+from marketplace.filings.forms import LibraryForm
+
+bp = Blueprint("filings", __name__)
 
 
 @bp.route("/filings/<code>")
 @audience(PUBLIC)
 def receipt(code):
-    return render_template("filings/receipt.html", filing=service.receipt(code))
+    return render_template("filings/receipt.html", filing=service.load_filing(code))
 
 
 @bp.route("/filings")
@@ -29,19 +26,3 @@ def library():
         filings, total = [], 0
     return render_template("filings/library.html", form=form, filings=filings, total=total,
                            page=max(page, 1), per_page=20)
-
-
-@bp.route("/staff/notes/<int:note_id>/file", methods=["POST"])
-@audience(Role.STAFF)
-def staff_file(note_id):
-    note = notes.note_for_viewer(note_id, current_user)
-    form = FileForm.for_brands()
-    if form.validate_on_submit():
-        if outcome := perform(lambda: service.staff_file_note(
-                note, form.brand_id.data, form.order_reference.data, current_user, form.reason.data)):
-            flash(_("The note is filed. Receipt %(code)s.", code=outcome.value.code), "success")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-    return redirect(url_for("notes.staff_view", note_id=note.id))

@@ -8,21 +8,25 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from marketplace import clock
+from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
 from marketplace.brands.models import BrandProfile
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import Conflict, Invalid
+from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.extensions import db
 from marketplace.filings.models import Filing
+from marketplace.transaction import refuse_duplicates
 from marketplace.notes.models import Note
-from marketplace.staff import service as staff_log
 
 REFERENCE_MAX = 64
+
+# Two filings of one note at once: the second commit hits the unique note_id.
+refuse_duplicates("uq_filings_note_id", lambda: Conflict(_("This note is already filed.")))
 
 
 def file_note(note: Note, brand: BrandProfile, order_reference: str, *, order_id: int | None = None,
@@ -55,15 +59,16 @@ def file_note(note: Note, brand: BrandProfile, order_reference: str, *, order_id
 def staff_file_note(note: Note, brand_id: int | None, order_reference: str, actor: User,
                     reason: str) -> Filing:
     brand = db.session.get(BrandProfile, brand_id) if brand_id else None
-    staff_log.record(actor, "note.file", "note", note.id, reason,
+    record_staff_action(actor, "note.file", "note", note.id, reason,
                      brand_id=brand_id, order_reference=(order_reference or "").strip())
     return file_note(note, brand, order_reference, filed_by=actor)
 
 
-def receipt(code: str) -> Filing:
+def load_filing(code: str) -> Filing:
+    """A filing by its receipt code (receipts are public)."""
     filing = db.session.scalar(select(Filing).where(Filing.code == code))
     if filing is None:
-        abort(404)
+        raise NotFound(_("There is no filing with this receipt code."))
     return filing
 
 

@@ -1,6 +1,1 @@
 """Landing page, role dashboards and the language switch."""
-from flask import Blueprint
-
-bp = Blueprint("main", __name__)
-
-from marketplace.main import routes  # noqa: E402,F401

@@ -1,14 +1,27 @@
 """The landing page, the dashboard of each role and the language switch."""
-from flask import abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
 
+from marketplace import eligibility
 from marketplace.access import PUBLIC, SIGNED_IN, audience
 from marketplace.auth import service as accounts
 from marketplace.auth.models import Role
+from marketplace.creators import service as creators
+from marketplace.forms import LanguageForm
 from marketplace.i18n import LOCALE_COOKIE
-from marketplace.main import bp
-from marketplace.main.forms import LanguageForm
 from marketplace.web import perform, safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.app_context_processor
+def dashboard_helpers():
+    def my_creator_standing():
+        """For the creator dashboard: the signed-in creator's profile and eligibility."""
+        profile = creators.profile_for(current_user)
+        return profile, eligibility.check(profile)
+
+    return {"my_creator_standing": my_creator_standing}
 
 
 @bp.route("/")

@@ -18,12 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import get_translations
-from sqlalchemy import Float, case, cast, literal, or_
+from sqlalchemy import Float, case, cast, literal
 
+from marketplace import taxonomy
 from marketplace.briefs.models import Brief
-from marketplace.creators import taxonomy
-from marketplace.creators.formatting import bps, money
-from marketplace.creators.models import CreatorProfile as C
+from marketplace.creators.models import CreatorProfile as C, quote_column
+from marketplace.formatting import bps
+from marketplace.money import format_money as money
 
 CATEGORY_POINTS = 30.0
 AUDIENCE_POINTS = 20.0
@@ -87,51 +88,6 @@ def sql_score(brief: Brief):
     # Every term is a float (not PostgreSQL's slower numeric) so both databases agree with Python.
     strikes = literal(STRIKE_POINTS) * cast(C.strike_count, Float)
     return categories + audience + engagement + price + on_time + strikes
-
-
-def quote_column(deliverable: str):
-    return C.video_quote_cents if deliverable == "video" else C.image_quote_cents
-
-
-def _ratio_clause(needed: int):
-    """REGULAR_NOTES_PER_COMMERCIAL in SQL (creators.eligibility counts the same notes)."""
-    from sqlalchemy import func, select
-    from sqlalchemy.orm import aliased
-
-    try:
-        from marketplace.notes.models import Note
-    except ImportError:
-        return None
-    paid = aliased(Note)
-    last_paid = (select(func.max(paid.created_at))
-                 .where(paid.creator_id == C.id, paid.is_paid.is_(True)).scalar_subquery())
-    regular = (select(func.count()).select_from(Note)
-               .where(Note.creator_id == C.id, Note.is_paid.is_(False), Note.is_private.is_(False),
-                      Note.deleted_at.is_(None), or_(last_paid.is_(None), Note.created_at > last_paid))
-               .scalar_subquery())
-    return regular >= needed
-
-
-def eligible_clause(brief: Brief, minimum_followers: int, now, regular_notes_needed: int = 0):
-    """The eligibility rules (creators.eligibility), in SQL, for this brief."""
-    # Category overlap first: the most selective test, so most rows stop there. The next five
-    # terms repeat the WHERE of ix_creator_profiles_ready_to_match so the planner can use it.
-    conditions = [
-        C.categories_mask.op("&")(brief.categories_mask) != 0,
-        C.accepting_orders.is_(True),
-        C.follower_count >= max(minimum_followers, brief.min_followers),
-        C.followers_as_of.is_not(None),
-        C.payouts_ready_at.is_not(None),
-        C.identity_confirmed_at.is_not(None),
-        C.banned_at.is_(None),
-        or_(C.suspended_until.is_(None), C.suspended_until <= now),
-        quote_column(brief.deliverable).is_not(None),
-    ]
-    if regular_notes_needed > 0:  # off by default; a correlated count per creator when on
-        ratio = _ratio_clause(regular_notes_needed)
-        if ratio is not None:
-            conditions.append(ratio)
-    return conditions
 
 
 class Speaker:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import func, select
 
-from marketplace import clock
+from marketplace import clock, eligibility, taxonomy
 from marketplace.briefs.models import Brief, BriefState
-from marketplace.creators import eligibility, taxonomy
-from marketplace.creators.models import CreatorProfile as C
+from marketplace.creators.models import CreatorProfile as C, quote_column
 from marketplace.extensions import db
 from marketplace.matching import scoring
 
@@ -82,10 +80,9 @@ def clean_filters(filters: Filters) -> Filters:
 
 
 def _creator_conditions(brief: Brief, filters: Filters) -> list:
-    config = current_app.config
-    conditions = scoring.eligible_clause(brief, config["MIN_FOLLOWERS"], clock.now(),
-                                         config["REGULAR_NOTES_PER_COMMERCIAL"])
-    quote = scoring.quote_column(brief.deliverable)
+    # Category overlap first: the most selective test, so most rows stop there.
+    conditions = [C.categories_mask.op("&")(brief.categories_mask) != 0, *eligibility.eligible_clause(brief)]
+    quote = quote_column(brief.deliverable)
     if filters.category:
         bit = taxonomy.mask_from_categories([filters.category])
         conditions.append(C.categories_mask.op("&")(bit) != 0)
@@ -111,7 +108,7 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
         "score": [score.desc()],
         "followers": [C.follower_count.desc()],
         "engagement": [C.engagement_bps.desc()],
-        "quote": [scoring.quote_column(brief.deliverable).asc()],
+        "quote": [quote_column(brief.deliverable).asc()],
     }.get(filters.sort, [score.desc()])
     # Ties fall to the larger audience, then the older profile, so pages never shuffle.
     rows = db.session.execute(
@@ -175,9 +172,7 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
 def naive_creators_for_brief(brief: Brief, limit: int = 50) -> list[tuple[float, C]]:
     """The baseline the benchmark compares against: every eligible creator loaded into
     Python (the same eligibility filter in SQL), each explained and scored there, then sorted."""
-    config = current_app.config
-    conditions = scoring.eligible_clause(brief, config["MIN_FOLLOWERS"], clock.now(),
-                                         config["REGULAR_NOTES_PER_COMMERCIAL"])
+    conditions = [C.categories_mask.op("&")(brief.categories_mask) != 0, *eligibility.eligible_clause(brief)]
     speaker = scoring.Speaker()
     scored = [(scoring.total(scoring.explain(profile, brief, speaker)), profile)
               for profile in db.session.scalars(select(C).where(*conditions))]

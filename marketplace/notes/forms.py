@@ -1,16 +1,16 @@
 """Note forms. The rules live in ``notes.service``; the form shows all their refusals at once."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, MultipleFileField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from marketplace.form_rules import RulesForm
+from marketplace.forms import VersionedForm
 from marketplace.notes.models import TITLE_MAX
 from marketplace.notes.service import note_problems
 
 
-class NoteForm(RulesForm):
+class NoteForm(RulesForm, VersionedForm):
     """A note; every rule of ``notes.service.note_problems`` is shown beside its field at once.
     The edit page sets ``stored_images`` to the note's image count."""
 
@@ -31,9 +31,3 @@ class NoteForm(RulesForm):
         kept = self.stored_images - len(self.remove_images.data or [])
         return note_problems(self.title.data, self.body.data, self.tags.data, self.images.data or [],
                              images_kept=kept)
-
-
-class ReasonForm(FlaskForm):
-    """Staff de-index / re-index: the reason goes to the staff action log."""
-
-    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Write the reason for this change."))])

@@ -12,14 +12,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
 from marketplace.creators.models import CreatorProfile
-from marketplace.db_types import UTCDateTime
+from marketplace.db_types import UTCDateTime, Versioned
 from marketplace.extensions import db
 
 TITLE_MAX = 100
 TAG_MAX = 24
 
 
-class Note(db.Model):
+class Note(Versioned, db.Model):
     __tablename__ = "notes"
     __table_args__ = (Index("ix_notes_creator_created", "creator_id", "created_at"),)
 

@@ -1,26 +1,27 @@
 """Note rules: publishing, editing, deleting, who may see a note, and whether it is indexable.
 
-Functions flush, never commit. The search index is kept in step by ``marketplace.search.sync``
-after the caller commits, so nothing here talks to the index.
+Functions flush, never commit. The search area, above this one, keeps its index in step
+after the caller commits (``marketplace.search.sync``), so nothing here talks to the index.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import format_date, gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from marketplace import clock
+from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
+from marketplace.creators import service as creators
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import Conflict, Invalid, NotAllowed, Problems
+from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
 from marketplace.notes import images
 from marketplace.notes.models import TAG_MAX, TITLE_MAX, Note, NoteImage, NoteTag
-from marketplace.staff import service as staff_log
 
 _TAG_SPLIT = re.compile(r"[\s,，#＃、]+")
 
@@ -54,41 +55,38 @@ def is_indexable(note: Note) -> bool:
 
 # ---- loading --------------------------------------------------------------------------
 
-def creator_of(user: User) -> CreatorProfile:
-    profile = db.session.scalar(select(CreatorProfile).where(CreatorProfile.user_id == user.id))
+def publisher(user: User) -> CreatorProfile:
+    """The creator profile ``user`` publishes notes as; refused before they have one."""
+    profile = creators.profile_for(user)
     if profile is None:
         raise Invalid(_("Set up your creator profile before publishing notes."))
     return profile
 
 
-def note_for_viewer(note_id: int, viewer) -> Note:
-    """A note this viewer may read, or 404: deleted notes, others' private notes and a
-    banned creator's notes 404 (staff still see the last two)."""
+def load_note(note_id: int, viewer, *, own: bool = False) -> Note:
+    """The note as ``viewer`` may read it, else NotFound: deleted notes, others' private notes
+    and a banned creator's notes are not acknowledged (staff still see the last two). With
+    ``own``, only the viewer's own note is found (for editing and deleting)."""
     note = db.session.get(Note, note_id)
     if note is None or note.is_deleted:
-        abort(404)
-    hidden = note.is_private or note.creator.is_banned
-    if hidden and not _owns(viewer, note) and not getattr(viewer, "is_staff", False):
-        abort(404)
+        raise NotFound(_("There is no note %(id)s.", id=note_id))
+    owner = _owns(viewer, note)
+    if own and not owner:
+        raise NotFound(_("There is no note %(id)s.", id=note_id))
+    if not owner and ((note.is_private and not getattr(viewer, "is_staff", False))
+                      or creators.hidden_from(note.creator, viewer)):
+        raise NotFound(_("There is no note %(id)s.", id=note_id))
     return note
 
 
-def image_for_viewer(name: str, viewer) -> NoteImage:
-    """A stored image whose note this viewer may read, or 404: an image is never more
+def load_note_image(name: str, viewer) -> NoteImage:
+    """A stored image whose note this viewer may read, else NotFound: an image is never more
     public than its note (a deleted or private note's images are not served)."""
     image = db.session.scalar(select(NoteImage).where(NoteImage.filename == name))
     if image is None:
-        abort(404)
-    note_for_viewer(image.note_id, viewer)
+        raise NotFound(_("There is no such image."))
+    load_note(image.note_id, viewer)
     return image
-
-
-def own_note(note_id: int, user: User) -> Note:
-    """The creator's own live note, or 404 (another creator's note is not acknowledged)."""
-    note = db.session.get(Note, note_id)
-    if note is None or note.is_deleted or not _owns(user, note):
-        abort(404)
-    return note
 
 
 def _owns(viewer, note: Note) -> bool:
@@ -106,24 +104,6 @@ def notes_by_creator(creator: CreatorProfile, viewer) -> list[Note]:
 
 def _owns_profile(viewer, creator: CreatorProfile) -> bool:
     return bool(getattr(viewer, "is_authenticated", False)) and creator.user_id == viewer.id
-
-
-def creator_by_handle(handle: str) -> CreatorProfile:
-    creator = db.session.scalar(select(CreatorProfile).where(CreatorProfile.handle == handle))
-    if creator is None or creator.is_banned:
-        abort(404)
-    return creator
-
-
-def recent_feed(limit: int = 24) -> list[Note]:
-    """The home feed: the newest indexable notes. The search index holds exactly those, so
-    the feed reads it instead of restating the rule in SQL."""
-    from marketplace.search.documents import search_documents
-
-    return list(db.session.scalars(
-        select(Note).join(search_documents, search_documents.c.note_id == Note.id)
-        .options(selectinload(Note.images)).order_by(Note.id.desc()).limit(limit)
-    ).unique())
 
 
 # ---- creator actions ------------------------------------------------------------------
@@ -205,10 +185,13 @@ def publish_note(creator: CreatorProfile, title: str, body: str, tags: str = "",
 
 
 def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: bool = False,
-              is_private: bool = False, uploads=(), remove_image_ids=()) -> Note:
+              is_private: bool = False, uploads=(), remove_image_ids=(), version: int | None = None) -> Note:
+    """The creator's edit, made from the form opened at ``version`` (a save made since, say
+    in another tab, is not overwritten)."""
     title, body = _check_text(title, body)
     if note.is_filed and not is_paid:
         raise Invalid(_("A filed note stays marked as paid content."), field="is_paid")
+    note.saving(version)
     note.title, note.body = title, body
     note.is_paid, note.is_private = bool(is_paid), bool(is_private)
     _set_tags(note, parse_tags(tags))
@@ -249,7 +232,7 @@ def delete_note(note: Note) -> None:
 def deindex_note(note: Note, actor: User, reason: str) -> None:
     if note.deindexed_at is not None:
         raise Conflict(_("The note is already out of search."))
-    staff_log.record(actor, "note.deindex", "note", note.id, reason)
+    record_staff_action(actor, "note.deindex", "note", note.id, reason)
     note.deindexed_at = clock.now()
     db.session.flush()
 
@@ -257,6 +240,6 @@ def deindex_note(note: Note, actor: User, reason: str) -> None:
 def restore_to_index(note: Note, actor: User, reason: str) -> None:
     if note.deindexed_at is None:
         raise Conflict(_("The note is not de-indexed."))
-    staff_log.record(actor, "note.reindex", "note", note.id, reason)
+    record_staff_action(actor, "note.reindex", "note", note.id, reason)
     note.deindexed_at = None
     db.session.flush()

@@ -1,23 +1,21 @@
-"""The search page."""
-from flask import render_template, request
+"""The search page, and the home feed the landing page shows (read from the index)."""
+from flask import Blueprint, render_template, request
 
 from marketplace.access import PUBLIC, audience
-from marketplace.search import bp, service
+from marketplace.search import service
+
+bp = Blueprint("search", __name__)
 
 
-def read_query_args(args) -> dict:
-    """The search parameters the page and the API share."""
-    return {
-        "query": args.get("q", ""),
-        "tag": args.get("tag") or None,
-        "sponsored": args.get("sponsored", "") if args.get("sponsored") in ("only", "hide") else "",
-        "page": max(args.get("page", 1, type=int) or 1, 1),
-    }
+@bp.app_context_processor
+def feed_helpers():
+    """The home page shows the feed; it asks for it lazily so other pages pay nothing."""
+    return {"home_feed": service.recent_feed}
 
 
 @bp.route("/search")
 @audience(PUBLIC)
 def search():
-    params = read_query_args(request.args)
+    params = service.params_from(request.args)
     results = service.search(**params) if params["query"].strip() else None
     return render_template("search/results.html", results=results, params=params)

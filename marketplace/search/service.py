@@ -22,6 +22,7 @@ from marketplace.notes.models import Note
 from marketplace.notes.service import is_indexable
 from marketplace.search.analyzer import analyze_query, query_words
 from marketplace.search.backends import Filters
+from marketplace.search.documents import search_documents
 from marketplace.search.sync import current_backend
 
 QUERY_MAX = 200  # characters searched; longer input is cut, and the page says so
@@ -44,6 +45,26 @@ class Results:
     page: int = 1
     pages: int = 0
     notice: str | None = None
+
+
+def params_from(args) -> dict:
+    """The search parameters in a query string (``q``, ``tag``, ``sponsored``, ``page``), as
+    :func:`search` takes them; the page and the API read them alike."""
+    return {
+        "query": args.get("q", ""),
+        "tag": args.get("tag") or None,
+        "sponsored": args.get("sponsored", "") if args.get("sponsored") in ("only", "hide") else "",
+        "page": max(args.get("page", 1, type=int) or 1, 1),
+    }
+
+
+def recent_feed(limit: int = 24) -> list[Note]:
+    """The home feed: the newest indexable notes. The index holds exactly those, so the feed
+    reads it instead of restating the rule in SQL."""
+    return list(db.session.scalars(
+        select(Note).join(search_documents, search_documents.c.note_id == Note.id)
+        .options(selectinload(Note.images)).order_by(Note.id.desc()).limit(limit)
+    ).unique())
 
 
 def search(query: str, *, tag: str | None = None, sponsored: str = "", page: int = 1,

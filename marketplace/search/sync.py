@@ -1,19 +1,22 @@
-"""Keeping the search index in step with the notes, after the commit.
+"""Keeping the search index in step with the notes, after the commit, durably.
 
 During a flush, every object whose change can alter :func:`is_indexable` (a note, its tags,
-its filing, a creator's ban) leaves its note id, or creator id, in ``session.info``. Once
-the transaction commits, those notes are re-read on a separate connection and written to or
-removed from the index. A rolled-back change never reaches the index, and the index is only
-written once the data it reflects is durable.
+its images, its filing, a creator's ban) leaves its note id, or creator id, in
+``session.info``. Just before the transaction commits, those ids become one outbox item
+(``search.reindex``) written in that same transaction. Once it commits, the outbox re-reads
+those notes on a connection of its own and writes them to, or removes them from, the index.
+A rolled-back change never reaches the index; a crash between the commit and the re-index
+delays it until ``flask outbox sweep``, and loses nothing.
 """
 from __future__ import annotations
 
 from itertools import chain
 
-from flask import current_app, has_app_context
+from flask import current_app
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
+from marketplace import outbox
 from marketplace.creators.models import CreatorProfile
 from marketplace.extensions import db
 from marketplace.filings.models import Filing
@@ -21,8 +24,10 @@ from marketplace.notes.models import Note, NoteImage, NoteTag
 from marketplace.notes.service import is_indexable
 from marketplace.search.analyzer import analyze
 from marketplace.search.backends import Backend, IndexDocument, backend_for
+from marketplace.search.documents import ensure_schema, search_documents
 
 _PENDING = "pappus.search.pending"
+REINDEX = "search.reindex"
 
 
 def current_backend(conn=None) -> Backend:
@@ -42,21 +47,25 @@ def _collect(session, _flush_context):
             creators.add(obj.id)
 
 
-@event.listens_for(Session, "after_commit")
-def _apply(session):
-    pending = session.info.pop(_PENDING, None)
-    if pending and (pending[0] or pending[1]) and has_app_context():
-        try:
-            reindex(pending[0], pending[1])
-        except Exception:  # the change is committed; a failed re-index must not turn it into a 500
-            current_app.logger.exception(
-                "search index not updated for notes %s / creators %s; run `flask search rebuild`",
-                sorted(pending[0], key=str), sorted(pending[1]))
+@event.listens_for(Session, "before_commit")
+def _queue(session):
+    session.flush()  # changes not flushed yet add their ids now (a no-op when there are none)
+    if _PENDING not in session.info:
+        return
+    notes, creators = session.info.pop(_PENDING)
+    notes.discard(None)
+    if notes or creators:
+        outbox.add(REINDEX, {"notes": sorted(notes), "creators": sorted(creators)}, session=session)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
     session.info.pop(_PENDING, None)
+
+
+@outbox.handler(REINDEX)
+def _reindex_item(payload: dict) -> None:
+    reindex(payload.get("notes", ()), payload.get("creators", ()))
 
 
 def document_for(note: Note) -> IndexDocument:
@@ -91,8 +100,6 @@ def _chunks(items: list, size: int):
 
 def rebuild() -> int:
     """Empty the index and fill it from every note; returns how many notes it holds."""
-    from marketplace.search.documents import ensure_schema, search_documents
-
     with db.engine.begin() as conn:
         ensure_schema(conn)
         conn.execute(search_documents.delete())

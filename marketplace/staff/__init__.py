@@ -1,6 +1,3 @@
-"""Staff tools and the log of every staff action (who, what, when, why)."""
-from flask import Blueprint
+"""Staff pages: verify brands, correct creators' reach, file and de-index notes, API tokens.
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-from marketplace.staff import routes  # noqa: E402,F401
+The log of what staff did is the audit trail (:mod:`marketplace.audit_trail`), below every area."""

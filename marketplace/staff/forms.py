@@ -1,8 +1,10 @@
-"""Staff forms. Every change carries a written reason, kept in the staff log."""
+"""Staff forms. Every change carries a written reason, kept in the audit trail."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+
+from marketplace.filings import service as filings
 
 
 class ReasonForm(FlaskForm):
@@ -18,6 +20,27 @@ class FollowersForm(ReasonForm):
 class PayoutReadinessForm(ReasonForm):
     payouts_ready = BooleanField(_l("Payout account connected"))
     identity_confirmed = BooleanField(_l("Identity confirmed"))
+
+
+class FileForm(FlaskForm):
+    """File a commercial note against the brand that paid for it."""
+
+    brand_id = SelectField(_l("Brand"), coerce=int, choices=[])
+    order_reference = StringField(_l("Order reference"),
+                                  validators=[DataRequired(_l("Give the order reference."))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Write the reason for this change."))])
+
+    @classmethod
+    def for_brands(cls, **kwargs):
+        form = cls(**kwargs)
+        form.brand_id.choices = filings.brand_choices()
+        return form
+
+
+class IndexReasonForm(FlaskForm):
+    """De-index or re-index a note: the reason goes to the audit trail."""
+
+    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Write the reason for this change."))])
 
 
 class TokenForm(FlaskForm):

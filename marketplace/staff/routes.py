@@ -1,32 +1,27 @@
-"""Staff pages: verify brands, correct creators' reach, manage API tokens.
+"""Staff pages: verify brands, correct creators' reach, file and de-index notes, manage API
+tokens.
 
-Each change goes through the owning area's service, which writes the staff log row in the
-same transaction; each object's page shows that log.
+Staff pages sit above every area: each change goes through the owning area's service, which
+writes the audit-trail entry in the same transaction; each object's page shows that trail.
 """
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from marketplace import eligibility
 from marketplace.access import audience
-from marketplace.api import tokens
-from marketplace.auth.forms import PostOnlyForm
+from marketplace.api_tokens import service as tokens
+from marketplace.audit_trail import entries_for
 from marketplace.auth.models import Role
 from marketplace.brands import service as brands
-from marketplace.brands.models import BrandProfile
 from marketplace.creators import service as creators, stats
-from marketplace.creators.models import CreatorProfile
-from marketplace.extensions import db
-from marketplace.staff import bp
-from marketplace.staff.forms import FollowersForm, PayoutReadinessForm, ReasonForm, TokenForm
-from marketplace.staff.service import actions_for
+from marketplace.filings import service as filings
+from marketplace.notes import service as notes
+from marketplace.staff.forms import (FileForm, FollowersForm, IndexReasonForm, PayoutReadinessForm,
+                                     ReasonForm, TokenForm)
 from marketplace.web import perform
 
-
-def _load(model, object_id: int):
-    found = db.session.get(model, object_id)
-    if found is None:
-        abort(404)
-    return found
+bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 # Staff actions below redirect to the object's page, so `perform` gets no form: a refusal is
@@ -42,15 +37,15 @@ def brand_list():
 @bp.route("/brands/<int:brand_id>")
 @audience(Role.STAFF)
 def brand_detail(brand_id: int):
-    brand = _load(BrandProfile, brand_id)
+    brand = brands.load_brand(brand_id)
     return render_template("staff/brand.html", brand=brand, form=ReasonForm(),
-                           history=actions_for("brand", brand.id))
+                           history=entries_for("brand", brand.id))
 
 
 @bp.route("/brands/<int:brand_id>/verify", methods=["POST"])
 @audience(Role.STAFF)
 def verify_brand(brand_id: int):
-    brand = _load(BrandProfile, brand_id)
+    brand = brands.load_brand(brand_id)
     form = ReasonForm()
     if form.validate_on_submit() and perform(lambda: brands.verify_brand(current_user, brand, form.reason.data)):
         flash(_("%(name)s is verified.", name=brand.company_name), "success")
@@ -60,7 +55,7 @@ def verify_brand(brand_id: int):
 @bp.route("/brands/<int:brand_id>/unverify", methods=["POST"])
 @audience(Role.STAFF)
 def unverify_brand(brand_id: int):
-    brand = _load(BrandProfile, brand_id)
+    brand = brands.load_brand(brand_id)
     form = ReasonForm()
     if form.validate_on_submit() and perform(lambda: brands.unverify_brand(current_user, brand, form.reason.data)):
         flash(_("%(name)s is no longer verified.", name=brand.company_name), "success")
@@ -77,7 +72,7 @@ def creator_list():
 @bp.route("/creators/<int:creator_id>/followers", methods=["POST"])
 @audience(Role.STAFF)
 def set_followers(creator_id: int):
-    profile = _load(CreatorProfile, creator_id)
+    profile = creators.load_creator_by_id(creator_id)
     form = FollowersForm()
     if not form.validate_on_submit():
         flash(_("Enter a whole number of followers and a reason."), "error")
@@ -90,7 +85,7 @@ def set_followers(creator_id: int):
 @bp.route("/creators/<int:creator_id>/payouts", methods=["POST"])
 @audience(Role.STAFF)
 def set_payout_readiness(creator_id: int):
-    profile = _load(CreatorProfile, creator_id)
+    profile = creators.load_creator_by_id(creator_id)
     form = PayoutReadinessForm()
     if form.validate_on_submit() and perform(lambda: stats.set_payout_readiness_by_staff(
             current_user, profile, payouts_ready=form.payouts_ready.data,
@@ -118,16 +113,78 @@ def api_tokens():
 @bp.route("/api-tokens/<int:token_id>/revoke", methods=["POST"])
 @audience(Role.STAFF)
 def revoke_api_token(token_id: int):
-    token = _load(tokens.ApiToken, token_id)
+    token = tokens.load_token(token_id)
     form = ReasonForm()
     if form.validate_on_submit() and perform(lambda: tokens.revoke_token(token, current_user, form.reason.data)):
         flash(_("Token %(name)s is revoked; clients using it now get 401.", name=token.name), "success")
     return redirect(url_for("staff.api_tokens"))
 
 
+# ---- notes -------------------------------------------------------------------------------
+
+@bp.route("/notes/<int:note_id>")
+@audience(Role.STAFF)
+def note(note_id: int):
+    shown = notes.load_note(note_id, current_user)
+    return render_template("notes/staff.html", note=shown, file_form=FileForm.for_brands(),
+                           reason_form=IndexReasonForm(), history=entries_for("note", shown.id),
+                           unindexed_reason=notes.not_indexable_reason(shown))
+
+
+@bp.route("/notes/<int:note_id>/deindex", methods=["POST"])
+@audience(Role.STAFF)
+def deindex_note(note_id: int):
+    return _index_action(note_id, notes.deindex_note, _("The note is out of search."))
+
+
+@bp.route("/notes/<int:note_id>/reindex", methods=["POST"])
+@audience(Role.STAFF)
+def reindex_note(note_id: int):
+    return _index_action(note_id, notes.restore_to_index, _("The note is back in search."))
+
+
+def _index_action(note_id: int, action, done: str):
+    shown = notes.load_note(note_id, current_user)
+    form = IndexReasonForm()
+    if form.validate_on_submit():
+        if perform(lambda: action(shown, current_user, form.reason.data)):
+            flash(done, "success")
+    else:
+        flash(_("Write the reason for this change."), "error")
+    return redirect(url_for("staff.note", note_id=shown.id))
+
+
+@bp.route("/notes/<int:note_id>/file", methods=["POST"])
+@audience(Role.STAFF)
+def file_note(note_id: int):
+    shown = notes.load_note(note_id, current_user)
+    form = FileForm.for_brands()
+    if form.validate_on_submit():
+        if outcome := perform(lambda: filings.staff_file_note(
+                shown, form.brand_id.data, form.order_reference.data, current_user, form.reason.data)):
+            flash(_("The note is filed. Receipt %(code)s.", code=outcome.value.code), "success")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("staff.note", note_id=shown.id))
+
+
+# ---- what staff pages add to other pages ----------------------------------------------------
+
 @bp.app_context_processor
 def staff_helpers():
     def brands_waiting():
         return [b for b in brands.brands_for_staff() if not b.is_verified]
 
-    return {"brands_waiting": brands_waiting, "post_only_form": PostOnlyForm}
+    def staff_creator_panel(profile) -> dict:
+        """The staff panel on a creator's public page (``staff/_creator_panel.html``)."""
+        return {
+            "followers_form": FollowersForm(followers=profile.follower_count),
+            "payouts_form": PayoutReadinessForm(payouts_ready=profile.payouts_ready_at is not None,
+                                                identity_confirmed=profile.identity_confirmed_at is not None),
+            "standing": eligibility.check(profile),
+            "history": entries_for("creator", profile.id),
+        }
+
+    return {"brands_waiting": brands_waiting, "staff_creator_panel": staff_creator_panel}

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.api.tokens import ApiToken, revoke_token
+from marketplace.api_tokens.models import ApiToken
+from marketplace.api_tokens.service import revoke_token
 from marketplace.creators.models import CreatorProfile
 from marketplace.extensions import db
 from tests.factories import make_api_token, make_creator

@@ -58,7 +58,7 @@ def test_filters_and_bad_parameters(client, brief):
 
 
 def test_a_revoked_token_is_refused(client, brief):
-    from marketplace.api.tokens import revoke_token
+    from marketplace.api_tokens.service import revoke_token
     from marketplace.extensions import db
 
     token, plain = make_api_token()

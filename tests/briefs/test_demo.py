@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from marketplace.brands.models import BrandProfile
 from marketplace.briefs.models import Brief
 from marketplace.creators.models import CreatorProfile
-from marketplace.demo import seed_accounts
+from marketplace.auth.demo import seed_accounts
 from marketplace.brands.demo import seed_brands
 from marketplace.briefs.demo import seed_briefs
 from marketplace.creators.demo import seed_creators

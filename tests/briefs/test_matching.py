@@ -149,22 +149,12 @@ def test_brand_page_pages_through_results(app, client, login_as, ranked_set, bri
         app.config["MATCHES_PER_PAGE"] = 20
 
 
-def test_the_matches_page_does_not_query_per_creator(client, login_as, brief):
-    from sqlalchemy import event
-
+def test_the_matches_page_does_not_query_per_creator(client, login_as, brief, count_queries):
     for n in range(30):
         make_eligible_creator(handle=f"many_{n}")
     login_as(brief.brand.user)
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with count_queries() as statements:
         response = client.get(f"/briefs/{brief.id}/matches")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200 and "@many_0" in response.get_data(as_text=True)
     assert len(statements) <= 8, statements
 

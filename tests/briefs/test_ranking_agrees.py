@@ -1,12 +1,11 @@
 """The SQL ranking agrees with the rules written in Python, on a random population:
-the same eligible creators (creators.eligibility) in the same order (scoring.explain)."""
+the same eligible creators (marketplace.eligibility) in the same order (scoring.explain)."""
 import random
 from datetime import timedelta
 
 import pytest
 
-from marketplace import clock
-from marketplace.creators import eligibility
+from marketplace import clock, eligibility
 from marketplace.creators.models import CreatorProfile
 from marketplace.extensions import db
 from marketplace.matching import scoring

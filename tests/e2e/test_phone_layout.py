@@ -29,6 +29,8 @@ def cast(live_app):
     from marketplace.brands import service as brands
     from marketplace.creators import stats
     from marketplace.extensions import db
+    from marketplace.ledger import service as ledger
+    from marketplace.money import Money
     from marketplace.notes import service as notes
     from marketplace.notes.demo_art import cover
     from tests.factories import (make_api_token, make_brand, make_brief, make_eligible_creator, make_filing,
@@ -54,11 +56,15 @@ def cast(live_app):
         stats.set_followers_by_staff(staff, creator, 5200, "Feed was late; screenshot checked.")
         db.session.commit()
         make_api_token("Follower feed (production)")
+        topup = ledger.credit_topup(brand.id, Money(12_345_678, "CNY"), "topup-stripe-pi_" + "3PqLong" * 6)
+        ledger.hold(brand.id, 501, Money(3_300_000, "CNY"), "order-501-hold")
+        db.session.commit()
         return {
             "staff": staff.email, "brand": brand.user.email, "waiting": waiting.user.email,
             "creator": creator.user.email, "handle": creator.handle, "brand_id": brand.id,
             "open": open_brief.id, "draft": draft.id, "waiting_draft": waiting_draft.id,
             "note": pictured.id, "filed_note": filed.note_id, "receipt": filed.code,
+            "txn": topup.id, "ledger_account": topup.entries[0].account_id,
         }
 
 
@@ -68,25 +74,28 @@ def _pages(c: dict) -> dict[str, list[str]]:
         "anonymous": [
             "/", "/search", "/search?q=防晒", "/search?q=sunscreen&tag=sunscreen&sponsored=only", "/filings",
             "/filings?brand=GlowLab", f"/filings/{c['receipt']}", f"/notes/{c['note']}", f"/notes/{c['filed_note']}",
-            f"/c/{c['handle']}", f"/@{c['handle']}/notes", "/login", "/signup",
+            f"/c/{c['handle']}", f"/@{c['handle']}/notes", "/login", "/signup", "/password/forgot",
+            "/password/reset/not-a-real-token", "/email/confirm/not-a-real-token",
             "/no-such-page",  # 404
             "/logout",  # 405: a GET to a POST-only address
         ],
         "creator": [
             "/creator", "/creator/profile", "/briefs", f"/briefs/{c['open']}", "/notes/mine", "/notes/new",
-            f"/notes/{c['note']}", f"/notes/{c['note']}/edit", f"/notes/{c['filed_note']}", "/account/password",
+            f"/notes/{c['note']}", f"/notes/{c['note']}/edit", f"/notes/{c['filed_note']}", "/account", "/account/password",
             "/staff",  # 403
         ],
         "brand": [
             "/brand", "/brand/profile", "/brand/briefs", "/briefs/new", f"/briefs/{c['draft']}",
             f"/briefs/{c['draft']}/edit", f"/briefs/{c['open']}", f"/briefs/{c['open']}/matches",
-            f"/briefs/{c['open']}/matches?category=beauty&min_followers=1000",
+            f"/briefs/{c['open']}/matches?category=beauty&min_followers=1000", "/account",
         ],
         "waiting": ["/brand", f"/briefs/{c['waiting_draft']}"],
         "staff": [
             "/staff", "/staff/brands", f"/staff/brands/{c['brand_id']}", "/staff/creators", "/staff/creators?q=phone",
             "/staff/api-tokens", f"/staff/notes/{c['note']}", f"/staff/notes/{c['filed_note']}", f"/c/{c['handle']}",
-            f"/briefs/{c['open']}/matches",
+            f"/briefs/{c['open']}/matches", "/account", "/staff/ledger/", "/staff/ledger/?q=GlowLab",
+            "/staff/ledger/transactions", f"/staff/ledger/accounts/{c['ledger_account']}",
+            f"/staff/ledger/transactions/{c['txn']}",
         ],
     }
 

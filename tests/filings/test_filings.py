@@ -6,7 +6,7 @@ import pytest
 from marketplace.errors import Conflict, Invalid
 from marketplace.extensions import db
 from marketplace.filings import service
-from marketplace.staff.models import StaffAction
+from marketplace.audit_trail.models import TrailEntry
 from tests.factories import make_brand, make_creator, make_filing, make_note
 from tests.search.helpers import found, indexed_ids
 
@@ -60,6 +60,7 @@ def test_protection_period(client, login_as, frozen_clock):
     assert note.deleted_at is None
 
     frozen_clock.advance(timedelta(days=30, seconds=1))
+    login_as(creator.user)  # a month on, the log-in itself has expired (SESSION_MAX_DAYS)
     client.post(f"/notes/{note.id}/delete")
     db.session.refresh(note)
     assert note.deleted_at is not None
@@ -89,7 +90,7 @@ def test_staff_file_from_the_note_staff_view(client, login_as):
     assert response.status_code == 302
     db.session.refresh(note)
     assert note.filing.brand_id == brand.id and note.filing.filed_by_id == staff.id
-    action = db.session.query(StaffAction).one()
+    action = db.session.query(TrailEntry).one()
     assert (action.action, action.reason) == ("note.file", "Agreement shown by the creator")
     assert note.id in indexed_ids()
 
@@ -103,7 +104,7 @@ def test_staff_deindex_needs_a_reason_and_is_logged(client, login_as):
     assert note.id not in indexed_ids()
     client.post(f"/staff/notes/{note.id}/reindex", data={"reason": "Appeal upheld"})
     assert note.id in indexed_ids()
-    assert [a.action for a in db.session.query(StaffAction).order_by(StaffAction.id)] == [
+    assert [a.action for a in db.session.query(TrailEntry).order_by(TrailEntry.id)] == [
         "note.deindex", "note.reindex"]
 
 

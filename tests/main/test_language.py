@@ -1,6 +1,7 @@
 """English and Simplified Chinese: from the browser, switchable, remembered."""
 from marketplace.auth.models import User
 from marketplace.extensions import db
+from tests.factories import open_session
 
 
 def test_english_by_default(client):
@@ -33,7 +34,7 @@ def test_switch_is_saved_on_the_account(app, client, login_as):
     assert db.session.get(User, user.id).locale == "zh_Hans"
     other_browser = app.test_client()
     with other_browser.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = open_session(user)
     assert "品牌工作台" in other_browser.get("/brand").get_data(as_text=True)
 
 

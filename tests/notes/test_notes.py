@@ -182,28 +182,19 @@ def test_edit_form_is_filled_with_the_note(client, login_as):
     assert 'value="Prefilled"' in page and "Body text" in page and 'value="咖啡 latte"' in page
 
 
-def test_home_feed_queries_do_not_grow_with_the_notes(client):
-    from sqlalchemy import event
-
-    from marketplace.extensions import db as database
-
+def test_home_feed_queries_do_not_grow_with_the_notes(client, count_queries):
     creator = make_creator()
 
-    def count_queries():
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(database.engine, "before_cursor_execute", listener)
-        try:
+    def home_page_queries():
+        with count_queries() as statements:
             assert client.get("/").status_code == 200
-        finally:
-            event.remove(database.engine, "before_cursor_execute", listener)
         return len(statements)
 
     make_note(creator, title="One")
-    few = count_queries()
+    few = home_page_queries()
     for i in range(6):
         make_note(creator, title=f"More {i}")
-    assert count_queries() == few
+    assert home_page_queries() == few
 
 
 def test_creator_notes_partial_for_the_profile_page(app):

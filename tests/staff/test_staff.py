@@ -1,11 +1,11 @@
 """Staff tools: verify brands, set follower counts, API tokens; every change logged with its reason."""
 import pytest
 
-from marketplace.api.tokens import ApiToken
+from marketplace.api_tokens.models import ApiToken
 from marketplace.brands.models import BrandProfile
 from marketplace.creators.models import CreatorProfile
 from marketplace.extensions import db
-from marketplace.staff.models import StaffAction
+from marketplace.audit_trail.models import TrailEntry
 from tests.factories import make_brand, make_creator
 
 
@@ -27,7 +27,7 @@ def test_verification_needs_a_reason(client, login_as):
                        follow_redirects=True).get_data(as_text=True)
     assert "Write the reason" in page
     assert not db.session.get(BrandProfile, brand.id).is_verified
-    assert db.session.scalar(db.select(db.func.count()).select_from(StaffAction)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(TrailEntry)) == 0
 
 
 @pytest.mark.parametrize("role", ["creator", "brand"])
@@ -88,7 +88,7 @@ def test_api_token_is_shown_once_and_can_be_revoked(client, login_as):
     assert later.index("get 401 from the next request") < later.index(f'action="/staff/api-tokens/{token.id}/revoke"')
     client.post(f"/staff/api-tokens/{token.id}/revoke", data={"reason": "rotated"})
     assert db.session.get(ApiToken, token.id).revoked_at is not None
-    assert db.session.scalar(db.select(StaffAction).where(StaffAction.action == "api_token.revoke")).reason == "rotated"
+    assert db.session.scalar(db.select(TrailEntry).where(TrailEntry.action == "api_token.revoke")).reason == "rotated"
     assert "rotated" in client.get("/staff/api-tokens").get_data(as_text=True)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from marketplace.search.analyzer import QueryGroup
-from marketplace.search.backends import DocumentTable, Filters, IndexDocument
+from marketplace.search.backends.base import DocumentTable, Filters, IndexDocument
 
 _MAX_POSITION = 16383  # PostgreSQL's limit for a lexeme position
 

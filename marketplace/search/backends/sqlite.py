@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from marketplace.search.analyzer import QueryGroup
-from marketplace.search.backends import DocumentTable, Filters, IndexDocument
+from marketplace.search.backends.base import DocumentTable, Filters, IndexDocument
 
 # bm25 column weights: a hit in the title counts four times one in the body.
 _WEIGHTS = "4.0, 1.0, 0.5"
