@@ -57,7 +57,7 @@ def cast(live_app):
         db.session.commit()
         make_api_token("Follower feed (production)")
         topup = ledger.credit_topup(brand.id, Money(12_345_678, "CNY"), "topup-stripe-pi_" + "3PqLong" * 6)
-        ledger.hold(brand.id, 501, Money(3_300_000, "CNY"), "order-501-hold")
+        ledger.hold(brand.id, 7701, Money(3_300_000, "CNY"), "order-7701-hold")
         db.session.commit()
         return {
             "staff": staff.email, "brand": brand.user.email, "waiting": waiting.user.email,
