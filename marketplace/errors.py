@@ -55,6 +55,31 @@ class Invalid(DomainError):
     status = 422
 
 
+class Problems(dict):
+    """Every rule some input breaks, ``{field: reason}`` (the first reason per field), in the
+    order the rules were checked.
+
+    A service checks all its fields into one of these, so a form can show every problem
+    beside its field in one round trip (``marketplace.form_rules``); callers that want a single
+    refusal (the API, the CLI, jobs) call ``raise_first()``. Each rule stays written once.
+    """
+
+    def check(self, rule, *args, **kwargs):
+        """Run one rule: its result, or None after keeping the ``Invalid`` it raised."""
+        try:
+            return rule(*args, **kwargs)
+        except Invalid as error:
+            self.add(error.field or "", error.reason)
+            return None
+
+    def add(self, field: str, reason: str) -> None:
+        self.setdefault(field, reason)
+
+    def raise_first(self) -> None:
+        for field, reason in self.items():
+            raise Invalid(reason, field=field or None)
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

@@ -11,6 +11,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from html.parser import HTMLParser
 
 import pytest
 from flask.testing import FlaskClient
@@ -154,6 +155,51 @@ def login_as(client):
 @pytest.fixture
 def password():
     return DEFAULT_PASSWORD
+
+
+class _FieldErrors(HTMLParser):
+    """Reads the errors a page shows beside its fields (templates/macros/forms.html)."""
+
+    def __init__(self):
+        super().__init__()
+        self.errors: dict[str, list[str]] = {}
+        self._depth = 0  # inside a <div class="field has-error"> when > 0
+        self._name = None
+        self._in_error = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "div":
+            if self._depth:
+                self._depth += 1
+            elif "has-error" in (attrs.get("class") or "").split():
+                self._depth, self._name = 1, None
+        elif self._depth and tag in ("input", "select", "textarea") and self._name is None:
+            self._name = attrs.get("name")
+        elif self._depth and tag == "p" and "field-error" in (attrs.get("class") or ""):
+            self._in_error = True
+
+    def handle_endtag(self, tag):
+        if tag == "div" and self._depth:
+            self._depth -= 1
+        elif tag == "p":
+            self._in_error = False
+
+    def handle_data(self, data):
+        if self._in_error and self._name:
+            self.errors.setdefault(self._name, []).append(data)
+
+
+@pytest.fixture
+def field_errors():
+    """``field_errors(html)``: ``{field name: [error shown beside it, ...]}`` for a page."""
+
+    def read(html: str) -> dict[str, list[str]]:
+        parser = _FieldErrors()
+        parser.feed(html)
+        return parser.errors
+
+    return read
 
 
 @pytest.fixture(scope="session")

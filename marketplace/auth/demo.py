@@ -24,7 +24,7 @@ ACCOUNTS = [
     DemoAccount("brand@mochipet.example.com", "Mochi Pet Co.", Role.BRAND),
     DemoAccount("brand@littlesprout.example.com", "Little Sprout", Role.BRAND),
     DemoAccount("brand@pixelhome.example.com", "Pixel Home", Role.BRAND),
-    DemoAccount("brand@novadrinks.example.com", "Nova Drinks (awaiting verification)", Role.BRAND),
+    DemoAccount("brand@novadrinks.example.com", "Nova Drinks", Role.BRAND),
     DemoAccount("lin@creators.example.com", "林小雨 Lin Xiaoyu", Role.CREATOR),
     DemoAccount("maya@creators.example.com", "Maya Chen", Role.CREATOR),
     DemoAccount("zhou@creators.example.com", "周末厨房 Weekend Kitchen", Role.CREATOR),

@@ -1,12 +1,18 @@
-"""Account forms. Rules beyond "is it filled in" live in ``auth.service``."""
+"""Account forms. Rules beyond "is it filled in" live in ``auth.service``; the sign-up form
+shows all their refusals at once."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from marketplace.auth.service import signup_problems
+from marketplace.form_rules import RulesForm
 
-class SignupForm(FlaskForm):
+
+class SignupForm(RulesForm):
+    """Sign-up; every rule of ``auth.service.signup_problems`` is shown beside its field at once."""
+
     role = RadioField(
         _l("I am"),
         choices=[SelectChoice("creator", _l("A creator")), SelectChoice("brand", _l("A brand"))],
@@ -25,6 +31,9 @@ class SignupForm(FlaskForm):
             EqualTo("password", _l("The two passwords do not match.")),
         ],
     )
+
+    def rule_problems(self):
+        return signup_problems(self.email.data, self.password.data, self.display_name.data, self.role.data)
 
 
 class LoginForm(FlaskForm):

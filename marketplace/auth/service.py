@@ -16,7 +16,7 @@ from marketplace.auth import passwords, recovery, sessions, throttle
 from marketplace.auth.lookup import find_user_by_email, normalize_email  # noqa: F401  (callers use service)
 from marketplace.auth.models import Role, User
 from marketplace.auth.passwords import hash_password  # noqa: F401  (demo seeders hash once)
-from marketplace.errors import Invalid
+from marketplace.errors import Invalid, Problems
 from marketplace.extensions import db
 from marketplace.transaction import refuse_duplicates
 
@@ -27,17 +27,33 @@ def _email_taken() -> Invalid:
     return Invalid(_("An account with this email already exists. Log in instead?"), field="email")
 
 
+def account_problems(email: str, password: str, display_name: str) -> Problems:
+    """Every rule a new account's values break, by field (the sign-up form shows them all)."""
+    found = Problems()
+    normalized = found.check(normalize_email, email)
+    if normalized is not None and find_user_by_email(normalized) is not None:
+        found.add("email", _email_taken().reason)
+    found.check(passwords.check_rules, password)
+    if not (display_name or "").strip():
+        found.add("display_name", _("Tell us the name to show on Pappus."))
+    return found
+
+
+def signup_problems(email: str, password: str, display_name: str, role: str) -> Problems:
+    found = Problems()
+    if role not in SELF_SERVICE_ROLES:
+        found.add("role", _("Choose whether you are a creator or a brand."))
+    found.update((k, v) for k, v in account_problems(email, password, display_name).items() if k not in found)
+    return found
+
+
 def create_user(email: str, password: str, display_name: str, role: Role, *,
                 verified: bool = False, locale: str | None = None) -> User:
     """A new account. ``verified``: its email address is known to be right (staff created by
     an operator, demo accounts); self-service accounts confirm theirs by mail."""
+    account_problems(email, password, display_name).raise_first()
     email = normalize_email(email)
-    passwords.check_rules(password)
-    display_name = (display_name or "").strip()
-    if not display_name:
-        raise Invalid(_("Tell us the name to show on Pappus."), field="display_name")
-    if find_user_by_email(email) is not None:
-        raise _email_taken()
+    display_name = display_name.strip()
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -60,8 +76,7 @@ def sign_up(email: str, password: str, display_name: str, role: str, *,
     """Self-service sign-up: the account, a mail with a link to confirm the address, and a
     log-in on this device (``user.session_key``). Staff come only from
     ``flask users create-staff``."""
-    if role not in SELF_SERVICE_ROLES:
-        raise Invalid(_("Choose whether you are a creator or a brand."), field="role")
+    signup_problems(email, password, display_name, role).raise_first()
     user = create_user(email, password, display_name, Role(role), locale=locale)
     recovery.send_verification(user)
     sessions.open_session(user, user_agent)

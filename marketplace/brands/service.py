@@ -10,7 +10,7 @@ from marketplace import clock
 from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
 from marketplace.brands.models import BrandProfile
-from marketplace.errors import Changed, Conflict, Invalid, NotAllowed, NotFound
+from marketplace.errors import Changed, Conflict, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
 from marketplace.transaction import refuse_duplicates
 
@@ -30,6 +30,24 @@ def load_brand(brand_id: int) -> BrandProfile:
     return brand
 
 
+def profile_problems(*, company_name: str, website: str, industry: str) -> Problems:
+    """Every rule the company profile's values break, by field (the form shows them all)."""
+    found = Problems()
+    company_name = (company_name or "").strip()
+    website = (website or "").strip()
+    if not company_name:
+        found.add("company_name", _("Enter your company's registered name."))
+    elif len(company_name) > 120:
+        found.add("company_name", _("Keep the company name under 120 characters."))
+    if website:
+        parts = urlsplit(website)
+        if parts.scheme not in ("http", "https") or not parts.netloc or "." not in parts.netloc:
+            found.add("website", _("Enter the full address, like https://example.com."))
+    if len((industry or "").strip()) > 64:
+        found.add("industry", _("Keep the industry under 64 characters."))
+    return found
+
+
 def save_profile(user: User, *, company_name: str, website: str, industry: str,
                  version: int | None = None) -> BrandProfile:
     """Create or update the brand's company profile.
@@ -39,19 +57,10 @@ def save_profile(user: User, *, company_name: str, website: str, industry: str,
     """
     if not user.is_brand:
         raise NotAllowed(_("Only brands have a company profile."))
+    profile_problems(company_name=company_name, website=website, industry=industry).raise_first()
     company_name = (company_name or "").strip()
     website = (website or "").strip()
     industry = (industry or "").strip()
-    if not company_name:
-        raise Invalid(_("Enter your company's registered name."), field="company_name")
-    if len(company_name) > 120:
-        raise Invalid(_("Keep the company name under 120 characters."), field="company_name")
-    if website:
-        parts = urlsplit(website)
-        if parts.scheme not in ("http", "https") or not parts.netloc or "." not in parts.netloc:
-            raise Invalid(_("Enter the full address, like https://example.com."), field="website")
-    if len(industry) > 64:
-        raise Invalid(_("Keep the industry under 64 characters."), field="industry")
     profile = profile_for(user)
     if profile is None:
         profile = BrandProfile(user_id=user.id, company_name=company_name)

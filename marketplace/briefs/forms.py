@@ -7,12 +7,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from marketplace import taxonomy
+from marketplace.briefs import service
 from marketplace.briefs.service import BriefInput, end_of_day
+from marketplace.form_rules import RulesForm
 from marketplace.forms import MultiCheckboxField, VersionedForm
 from marketplace.money import from_cents, to_cents
 
 
-class BriefForm(VersionedForm):
+class BriefForm(RulesForm, VersionedForm):
+    """The brief; every rule of ``briefs.service.problems`` is shown beside its field at once."""
+
     title = StringField(_l("Title"), validators=[Length(max=120)])
     product = StringField(_l("Product"), validators=[Length(max=120)])
     description = TextAreaField(_l("What you want"))
@@ -39,6 +43,9 @@ class BriefForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.categories.choices = taxonomy.category_choices()
         self.regions.choices = taxonomy.region_choices()
+
+    def rule_problems(self):
+        return service.problems(self.to_input())
 
     def to_input(self) -> BriefInput:
         return BriefInput(

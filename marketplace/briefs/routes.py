@@ -1,4 +1,4 @@
-"""Brief pages: a brand's list, create/edit/open/close, and the brief page.
+"""Brief pages: a brand's list, create/edit/open/close/delete, and the brief page.
 
 The ranked lists (creators for a brief, briefs for a creator) and the creator's fit on the
 brief page come from the matching area, which sits above briefs."""
@@ -47,6 +47,9 @@ def create():
 @audience(Role.BRAND)
 def edit(brief_id: int):
     brief = service.load_brief(brief_id, current_user, edit=True)
+    if reason := service.edit_refusal(brief):  # no form that could only be refused
+        flash(reason, "info")
+        return redirect(url_for("briefs.show", brief_id=brief.id))
     form = BriefForm()
     if not form.is_submitted():
         form.fill_from(brief)
@@ -82,8 +85,20 @@ def close_brief(brief_id: int):
     return _change_state(brief_id, service.close_brief, _("The brief is closed to new applications."))
 
 
+@bp.route("/briefs/<int:brief_id>/delete", methods=["POST"])
+@audience(Role.BRAND)
+def delete_brief(brief_id: int):
+    brief = service.load_brief(brief_id, current_user, edit=True)
+    if PostOnlyForm().validate_on_submit() and perform(lambda: service.delete_draft(current_user, brief)):
+        flash(_("The draft is deleted."), "success")
+        return redirect(url_for("briefs.my_briefs"))
+    return redirect(url_for("briefs.show", brief_id=brief_id))
+
+
 @bp.route("/briefs/<int:brief_id>")
 @audience(SIGNED_IN)
 def show(brief_id: int):
     brief = service.load_brief(brief_id, current_user)
-    return render_template("briefs/show.html", brief=brief, is_owner=service.is_owner(current_user, brief))
+    is_owner = service.is_owner(current_user, brief)
+    open_refusal = service.open_refusal(current_user, brief) if is_owner and brief.is_draft else None
+    return render_template("briefs/show.html", brief=brief, is_owner=is_owner, open_refusal=open_refusal)

@@ -10,14 +10,14 @@ from datetime import date, datetime, time, timezone
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from marketplace import clock
 from marketplace import taxonomy
 from marketplace.auth.models import User
 from marketplace.brands import service as brands
 from marketplace.briefs.models import Brief, BriefState
-from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound
+from marketplace.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_FEE_CENTS
 
@@ -54,70 +54,76 @@ def end_of_day(day: date | None) -> datetime | None:
     return None if day is None else datetime.combine(day, time(23, 59), tzinfo=timezone.utc)
 
 
-def _check_text(value: str, field_name: str, limit: int, required: bool, message: str) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise Invalid(message, field=field_name)
-    if len(value) > limit:
-        raise Invalid(_("Keep this under %(n)d characters.", n=limit), field=field_name)
-    return value
+# (field, longest, the reason when it is required and empty; None when it may be empty)
+_TEXT_FIELDS = (
+    ("title", 120, lambda: _("Give the brief a title creators will understand.")),
+    ("product", 120, lambda: _("Name the product the notes are about.")),
+    ("description", 5000, None),
+    ("must_include", 2000, None),
+    ("must_avoid", 2000, None),
+)
+
+
+def problems(data: BriefInput) -> Problems:
+    """Every rule this brief breaks, by field in form order. Tidies ``data`` in place: text
+    is stripped and a quote-mode brief forgets any fee typed."""
+    config = current_app.config
+    now = clock.now()
+    found = Problems()
+    for name, limit, required in _TEXT_FIELDS:
+        value = (getattr(data, name) or "").strip()
+        setattr(data, name, value)
+        if required and not value:
+            found.add(name, required())
+        elif len(value) > limit:
+            found.add(name, _("Keep this under %(n)d characters.", n=limit))
+    if not data.categories or any(c not in taxonomy.categories() for c in data.categories):
+        found.add("categories", _("Choose at least one category from the list."))
+    elif len(data.categories) > 5:
+        found.add("categories", _("Choose at most five categories."))
+    if data.deliverable not in ("image", "video"):
+        found.add("deliverable", _("Choose an image note or a video note."))
+    if data.fee_mode not in ("fixed", "quote"):
+        found.add("fee_mode", _("Choose a fixed fee or the creator's quote."))
+    elif data.fee_mode == "quote":
+        data.fee_cents = None
+    elif data.fee_cents is None or data.fee_cents <= 0:
+        found.add("fee", _("Enter a fee above zero, or pay each creator's quote."))
+    elif data.fee_cents > MAX_FEE_CENTS:
+        found.add("fee", _("That fee looks too large. Check the amount."))
+    if data.slots is None or not 1 <= data.slots <= MAX_SLOTS:
+        found.add("slots", _("Ask for between 1 and %(n)d creators.", n=MAX_SLOTS))
+    minimum = config["MIN_FOLLOWERS"]
+    if data.min_followers is None or data.min_followers < minimum:
+        found.add("min_followers", _("The platform minimum is %(n)s followers; a brief cannot ask for fewer.",
+                                     n="{:,}".format(minimum)))
+    if any(code not in taxonomy.regions() for code in data.regions):
+        found.add("regions", _("Choose regions from the list."))
+    if data.apply_by is None or data.apply_by <= now:
+        found.add("apply_by", _("The apply-by date must be in the future."))
+    if data.draft_due is None or (data.apply_by is not None and data.draft_due <= data.apply_by):
+        found.add("draft_due", _("Drafts can only be due after creators have applied: pick a date after apply-by."))
+    if data.publish_by is None or (data.draft_due is not None and data.publish_by <= data.draft_due):
+        found.add("publish_by", _("Publishing comes after the draft is approved: pick a date after the draft is due."))
+    if data.metrics_window_days is None or not 1 <= data.metrics_window_days <= 90:
+        found.add("metrics_window_days", _("The metrics window is between 1 and 90 days."))
+    low, high = config["PROTECTION_MIN_DAYS"], config["PROTECTION_MAX_DAYS"]
+    if data.protection_days is None or not low <= data.protection_days <= high:
+        found.add("protection_days", _("The protection period is between %(low)d and %(high)d days.",
+                                       low=low, high=high))
+    bonus, cap = data.bonus_per_1k_reads_cents, data.bonus_cap_cents
+    if bonus is None and cap is None:
+        pass
+    elif bonus is None or bonus <= 0:
+        found.add("bonus_per_1k", _("Enter a bonus per 1,000 reads above zero, or leave both bonus fields empty."))
+    elif cap is None or cap < bonus:
+        found.add("bonus_cap", _("Cap the bonus at no less than one step (the amount per 1,000 reads)."))
+    return found
 
 
 def validate(data: BriefInput) -> None:
     """Raise Invalid for the first problem, naming its field, in form order."""
-    config = current_app.config
-    now = clock.now()
-    data.title = _check_text(data.title, "title", 120, True, _("Give the brief a title creators will understand."))
-    data.product = _check_text(data.product, "product", 120, True, _("Name the product the notes are about."))
-    data.description = _check_text(data.description, "description", 5000, False, "")
-    data.must_include = _check_text(data.must_include, "must_include", 2000, False, "")
-    data.must_avoid = _check_text(data.must_avoid, "must_avoid", 2000, False, "")
-    if not data.categories or any(c not in taxonomy.categories() for c in data.categories):
-        raise Invalid(_("Choose at least one category from the list."), field="categories")
-    if len(data.categories) > 5:
-        raise Invalid(_("Choose at most five categories."), field="categories")
-    if data.deliverable not in ("image", "video"):
-        raise Invalid(_("Choose an image note or a video note."), field="deliverable")
-    if data.fee_mode not in ("fixed", "quote"):
-        raise Invalid(_("Choose a fixed fee or the creator's quote."), field="fee_mode")
-    if data.fee_mode == "fixed":
-        if data.fee_cents is None or data.fee_cents <= 0:
-            raise Invalid(_("Enter a fee above zero, or pay each creator's quote."), field="fee")
-        if data.fee_cents > MAX_FEE_CENTS:
-            raise Invalid(_("That fee looks too large. Check the amount."), field="fee")
-    else:
-        data.fee_cents = None
-    if data.slots is None or not 1 <= data.slots <= MAX_SLOTS:
-        raise Invalid(_("Ask for between 1 and %(n)d creators.", n=MAX_SLOTS), field="slots")
-    minimum = config["MIN_FOLLOWERS"]
-    if data.min_followers is None or data.min_followers < minimum:
-        raise Invalid(_("The platform minimum is %(n)s followers; a brief cannot ask for fewer.",
-                        n="{:,}".format(minimum)), field="min_followers")
-    if any(code not in taxonomy.regions() for code in data.regions):
-        raise Invalid(_("Choose regions from the list."), field="regions")
-    if data.apply_by is None or data.apply_by <= now:
-        raise Invalid(_("The apply-by date must be in the future."), field="apply_by")
-    if data.draft_due is None or data.draft_due <= data.apply_by:
-        raise Invalid(_("Drafts can only be due after creators have applied: pick a date after apply-by."),
-                      field="draft_due")
-    if data.publish_by is None or data.publish_by <= data.draft_due:
-        raise Invalid(_("Publishing comes after the draft is approved: pick a date after the draft is due."),
-                      field="publish_by")
-    if data.metrics_window_days is None or not 1 <= data.metrics_window_days <= 90:
-        raise Invalid(_("The metrics window is between 1 and 90 days."), field="metrics_window_days")
-    low, high = config["PROTECTION_MIN_DAYS"], config["PROTECTION_MAX_DAYS"]
-    if data.protection_days is None or not low <= data.protection_days <= high:
-        raise Invalid(_("The protection period is between %(low)d and %(high)d days.", low=low, high=high),
-                      field="protection_days")
-    bonus, cap = data.bonus_per_1k_reads_cents, data.bonus_cap_cents
-    if bonus is None and cap is None:
-        return
-    if bonus is None or bonus <= 0:
-        raise Invalid(_("Enter a bonus per 1,000 reads above zero, or leave both bonus fields empty."),
-                      field="bonus_per_1k")
-    if cap is None or cap < bonus:
-        raise Invalid(_("Cap the bonus at no less than one step (the amount per 1,000 reads)."),
-                      field="bonus_cap")
+    problems(data).raise_first()
 
 
 def _apply(brief: Brief, data: BriefInput) -> None:
@@ -164,12 +170,19 @@ def create_draft(user: User, data: BriefInput) -> Brief:
     return brief
 
 
+def edit_refusal(brief: Brief) -> str | None:
+    """Why this brief cannot be edited, or None when it can (pages hide the form then)."""
+    if not brief.is_draft:
+        return _("Only drafts can be edited; creators may already be relying on an open brief.")
+    return None
+
+
 def update_draft(user: User, brief: Brief, data: BriefInput, *, version: int | None = None) -> Brief:
     """Save the brand's edit of a draft, opened at ``version`` (a save made since is not
     overwritten: :class:`~marketplace.errors.Changed`)."""
     _require_owner(user, brief)
-    if not brief.is_draft:
-        raise Conflict(_("Only drafts can be edited; creators may already be relying on an open brief."))
+    if reason := edit_refusal(brief):
+        raise Conflict(reason)
     validate(data)
     brief.saving(version)
     _apply(brief, data)
@@ -193,21 +206,29 @@ def _transition(brief: Brief, expected: BriefState, new: BriefState, **values) -
     db.session.refresh(brief)
 
 
+def open_refusal(user: User, brief: Brief) -> DomainError | None:
+    """Why ``user`` (the brief's brand) cannot open this brief now, or None when it can. Pages
+    show the reason beside a disabled button instead of offering an action that would be refused."""
+    if not user.is_verified:
+        # Creators act on an open brief: the brand must be reachable at its address first.
+        return NotAllowed(_("Confirm your email address before opening a brief: open the link we sent "
+                            "to %(email)s, or send a new one from your account page.", email=user.email))
+    if not brief.brand.is_verified:
+        return NotAllowed(_("Your brand is not verified yet, so this brief stays a draft. Staff check "
+                            "new brands; you will be able to open it once they have."))
+    if not brief.is_draft:
+        return Conflict(_("Only a draft can be opened."))
+    if brief.apply_by <= clock.now():
+        return Invalid(_("The apply-by date has passed. Edit the dates, then open the brief."), field="apply_by")
+    return None
+
+
 def open_brief(user: User, brief: Brief) -> None:
     """Publish a draft to creators. Needs a confirmed email address, a verified brand and
     dates still in the future."""
     _require_owner(user, brief)
-    if not user.is_verified:
-        # Creators act on an open brief: the brand must be reachable at its address first.
-        raise NotAllowed(_("Confirm your email address before opening a brief: open the link we sent "
-                           "to %(email)s, or send a new one from your account page.", email=user.email))
-    if not brief.brand.is_verified:
-        raise NotAllowed(_("Your brand is not verified yet, so this brief stays a draft. Staff check "
-                           "new brands; you will be able to open it once they have."))
-    if not brief.is_draft:
-        raise Conflict(_("Only a draft can be opened."))
-    if brief.apply_by <= clock.now():
-        raise Invalid(_("The apply-by date has passed. Edit the dates, then open the brief."), field="apply_by")
+    if refusal := open_refusal(user, brief):
+        raise refusal
     _transition(brief, BriefState.DRAFT, BriefState.OPEN, opened_at=clock.now())
 
 
@@ -217,6 +238,23 @@ def close_brief(user: User, brief: Brief) -> None:
     if brief.state != BriefState.OPEN:
         raise Conflict(_("Only an open brief can be closed."))
     _transition(brief, BriefState.OPEN, BriefState.CLOSED, closed_at=clock.now())
+
+
+def delete_draft(user: User, brief: Brief) -> None:
+    """Delete a draft for good. Open and closed briefs stay: creators saw them and orders may
+    point at them. A conditional delete, so a draft opened meanwhile is not deleted."""
+    _require_owner(user, brief)
+    if not brief.is_draft:
+        raise Conflict(_("Only a draft can be deleted; close an open brief instead."))
+    result = db.session.execute(
+        delete(Brief).where(Brief.id == brief.id, Brief.state == BriefState.DRAFT)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        current = db.session.get(Brief, brief.id, populate_existing=True)
+        if current is None:
+            raise Conflict(_("This brief is already deleted."))
+        raise Conflict(_("This brief is %(state)s now; refresh the page.", state=state_label(current.state)))
+    db.session.expunge(brief)
 
 
 def state_label(state: str) -> str:

@@ -10,7 +10,7 @@ from marketplace.access import PUBLIC, audience
 from marketplace.auth.models import Role
 from marketplace.creators import service
 from marketplace.creators.forms import AvatarForm, ProfileForm
-from marketplace.money import from_cents, to_cents
+from marketplace.money import from_cents
 from marketplace.web import perform
 
 bp = Blueprint("creators", __name__)
@@ -24,13 +24,8 @@ def edit_profile():
     if not form.is_submitted() and profile is not None:
         _fill(form, profile)
     if form.validate_on_submit():
-        outcome = perform(lambda: service.save_profile(
-            current_user, handle=form.handle.data, bio=form.bio.data,
-            categories=form.categories.data or [], region=form.region.data,
-            languages=form.languages.data or [], currency=form.currency.data,
-            image_enabled=form.image_enabled.data, image_quote_cents=to_cents(form.image_quote.data),
-            video_enabled=form.video_enabled.data, video_quote_cents=to_cents(form.video_quote.data),
-            accepting_orders=form.accepting_orders.data, version=form.opened_at()), form)
+        outcome = perform(lambda: service.save_profile(current_user, **form.profile_values(),
+                                                       version=form.opened_at()), form)
         if outcome:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("creators.edit_profile"))

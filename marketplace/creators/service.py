@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from marketplace import taxonomy, uploads
 from marketplace.auth.models import User
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import Changed, Invalid, NotAllowed, NotFound
+from marketplace.errors import Changed, Invalid, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_QUOTE_CENTS
 from marketplace.transaction import refuse_duplicates
@@ -114,6 +114,33 @@ def _quote(value: int | None, enabled: bool, field: str) -> int | None:
     return value
 
 
+def profile_problems(user: User, *, handle: str, bio: str, categories: list[str], region: str,
+                     languages: list[str], currency: str, image_enabled: bool,
+                     image_quote_cents: int | None, video_enabled: bool,
+                     video_quote_cents: int | None, accepting_orders: bool) -> Problems:
+    """Every rule the profile's values break, by field (the form shows them all at once)."""
+    found = Problems()
+    found.check(_clean_handle, handle, profile_for(user))
+    unknown = [c for c in categories if c not in taxonomy.categories()]
+    if unknown or not categories:
+        found.add("categories", _("Choose at least one category from the list."))
+    elif len(categories) > 5:
+        found.add("categories", _("Choose at most five categories, the ones you post about most."))
+    if region not in taxonomy.regions():
+        found.add("region", _("Choose your region from the list."))
+    if any(code not in taxonomy.languages() for code in languages) or not languages:
+        found.add("languages", _("Choose the languages you post in."))
+    if len(bio or "") > 500:
+        found.add("bio", _("Keep your bio under 500 characters."))
+    if not re.fullmatch(r"[A-Z]{3}", currency or ""):
+        found.add("currency", _("Choose a currency."))
+    found.check(_quote, image_quote_cents, image_enabled, "image_quote")
+    found.check(_quote, video_quote_cents, video_enabled, "video_quote")
+    if accepting_orders and not image_enabled and not video_enabled:
+        found.add("accepting_orders", _("Offer at least one format (image or video note) before accepting orders."))
+    return found
+
+
 def save_profile(user: User, *, handle: str, bio: str, categories: list[str], region: str,
                  languages: list[str], currency: str, image_enabled: bool,
                  image_quote_cents: int | None, video_enabled: bool,
@@ -123,26 +150,14 @@ def save_profile(user: User, *, handle: str, bio: str, categories: list[str], re
     ``version`` left it (a save made since is not overwritten)."""
     if not user.is_creator:
         raise NotAllowed(_("Only creators have a creator profile."))
+    profile_problems(user, handle=handle, bio=bio, categories=categories, region=region, languages=languages,
+                     currency=currency, image_enabled=image_enabled, image_quote_cents=image_quote_cents,
+                     video_enabled=video_enabled, video_quote_cents=video_quote_cents,
+                     accepting_orders=accepting_orders).raise_first()
     profile = profile_for(user)
     handle = _clean_handle(handle, profile)
-    unknown = [c for c in categories if c not in taxonomy.categories()]
-    if unknown or not categories:
-        raise Invalid(_("Choose at least one category from the list."), field="categories")
-    if len(categories) > 5:
-        raise Invalid(_("Choose at most five categories, the ones you post about most."), field="categories")
-    if region not in taxonomy.regions():
-        raise Invalid(_("Choose your region from the list."), field="region")
-    if any(code not in taxonomy.languages() for code in languages) or not languages:
-        raise Invalid(_("Choose the languages you post in."), field="languages")
-    if len(bio or "") > 500:
-        raise Invalid(_("Keep your bio under 500 characters."), field="bio")
-    if not re.fullmatch(r"[A-Z]{3}", currency or ""):
-        raise Invalid(_("Choose a currency."), field="currency")
     image = _quote(image_quote_cents, image_enabled, "image_quote")
     video = _quote(video_quote_cents, video_enabled, "video_quote")
-    if accepting_orders and image is None and video is None:
-        raise Invalid(_("Offer at least one format (image or video note) before accepting orders."),
-                      field="accepting_orders")
     if profile is None:
         profile = CreatorProfile(user_id=user.id)
         db.session.add(profile)

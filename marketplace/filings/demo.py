@@ -1,5 +1,6 @@
-"""Demo notes for ``make run``: English and Chinese notes by the demo creators, some filed
-for the demo brands, one paid but unfiled (an underwater note: public, not in search).
+"""Demo notes for ``make run``: English and Chinese notes by the demo creators, each with a
+generated cover picture (``notes.demo_art``), some filed for the demo brands, one paid but
+unfiled (an underwater note: public, not in search).
 (Here rather than in notes because filing them needs this area.)
 
 Idempotent: a creator who already has notes gets none added. Runs after the profile and
@@ -7,9 +8,11 @@ brand seeders; if those have not made a profile, a minimal one is made here.
 """
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from marketplace import clock
 from marketplace.auth import service as accounts
@@ -17,6 +20,7 @@ from marketplace.brands.models import BrandProfile
 from marketplace.creators.models import CreatorProfile
 from marketplace.extensions import db
 from marketplace.filings.service import file_note
+from marketplace.notes import demo_art
 from marketplace.notes.models import Note
 from marketplace.notes.service import publish_note
 
@@ -77,6 +81,12 @@ def _brand(email: str) -> BrandProfile | None:
     return brand
 
 
+def _cover_upload(order: int, tags: str) -> FileStorage:
+    """A generated cover, handed to the notes service as an upload like any other image."""
+    return FileStorage(io.BytesIO(demo_art.cover(order, tags)), filename=f"demo-{order}.jpg",
+                       content_type="image/jpeg")
+
+
 def seed_notes() -> None:
     start = clock.now() - timedelta(days=20)
     order = 0
@@ -87,7 +97,8 @@ def seed_notes() -> None:
             continue
         for title, body, tags, filing in notes:
             order += 1
-            note = publish_note(creator, title, body, tags, is_paid=filing is not None)
+            note = publish_note(creator, title, body, tags, is_paid=filing is not None,
+                                uploads=[_cover_upload(order, tags)])
             note.created_at = note.updated_at = start + timedelta(hours=order * 9)
             brand = _brand(filing) if filing not in (None, "paid") else None
             if brand is not None:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.fields.core import Label
 from wtforms.validators import Optional
 
 from marketplace import taxonomy
@@ -20,10 +21,10 @@ class FilterForm(FlaskForm):
 
     category = SelectField(_l("Category"), choices=[], validators=[Optional()])
     region = SelectField(_l("Region"), choices=[], validators=[Optional()])
-    min_followers = IntegerField(_l("Followers from"), validators=[Optional()])
-    max_followers = IntegerField(_l("Followers to"), validators=[Optional()])
-    min_quote = DecimalField(_l("Quote from"), places=2, validators=[Optional()])
-    max_quote = DecimalField(_l("Quote to"), places=2, validators=[Optional()])
+    min_followers = IntegerField(_l("Followers at least"), validators=[Optional()])
+    max_followers = IntegerField(_l("Followers at most"), validators=[Optional()])
+    min_quote = DecimalField(_l("Quote at least"), places=2, validators=[Optional()])
+    max_quote = DecimalField(_l("Quote at most"), places=2, validators=[Optional()])
     deliverable = SelectField(_l("Format"), choices=[SelectChoice("", _l("Any")), SelectChoice("image", _l("Image note")),
                                                      SelectChoice("video", _l("Video note"))], validators=[Optional()])
     sort = SelectField(_l("Sort by"), choices=[], validators=[Optional()])
@@ -36,6 +37,14 @@ class FilterForm(FlaskForm):
         labels = {"score": _l("Best match"), "followers": _l("Most followers"), "engagement": _l("Engagement"),
                   "quote": _l("Lowest quote"), "fee": _l("Highest fee"), "apply_by": _l("Closing soonest")}
         self.sort.choices = [SelectChoice(code, labels[code]) for code in (BRIEF_SORTS if for_briefs else CREATOR_SORTS)]
+        if for_briefs:
+            # For a creator this bounds the brief's fee (quote-mode briefs always pass): words
+            # that cannot be read as the creator's own quote or an "apply" to a brief.
+            self.min_quote.label = Label(self.min_quote.id, _l("Fee at least"))
+
+    def active_count(self, names) -> int:
+        """How many of these filters are set (the sort order is not a filter)."""
+        return sum(1 for name in names if name not in ("sort", "page") and self[name].data not in (None, "", []))
 
     def to_filters(self, per_page: int) -> Filters:
         self.validate()  # bad numbers become None rather than an error page

@@ -106,6 +106,10 @@ class Speaker:
         text = self._translations.gettext(message)
         return text % variables if variables else text
 
+    def ngettext(self, singular: str, plural: str, count: int, /, **variables) -> str:
+        """The sentence for ``count`` things, in the reader's language's plural form."""
+        return self._translations.ngettext(singular, plural, count) % {"num": count, **variables}
+
     def label(self, code: str) -> str:
         if code not in self._labels:
             self._labels[code] = taxonomy.label(code)
@@ -126,9 +130,11 @@ def explain(creator: C, brief: Brief, speaker: Speaker | None = None) -> list[Re
     shared = [code for code in creator.categories if code in brief_codes]
     overlap = bin(creator.categories_mask & brief.categories_mask).count("1")
     wanted = max(len(_bits(brief.categories_mask)), 1)
+    names = ", ".join(_.label(c) for c in shared) or _("none")  # apart: the extractor misreads nested calls
     reasons.append(Reason("categories", CATEGORY_POINTS * overlap / wanted, CATEGORY_POINTS,
-                          _("Shares %(n)d of %(total)d categories: %(names)s.", n=overlap, total=wanted,
-                            names=", ".join(_.label(c) for c in shared) or _("none"))))
+                          _.ngettext("Shares %(n)d of %(total)d category: %(names)s.",
+                                     "Shares %(n)d of %(total)d categories: %(names)s.", wanted,
+                                     n=overlap, total=wanted, names=names)))
 
     regions = brief.region_list
     if regions:
@@ -182,7 +188,8 @@ def explain(creator: C, brief: Brief, speaker: Speaker | None = None) -> list[Re
 
     if creator.strike_count:
         reasons.append(Reason("strikes", STRIKE_POINTS * creator.strike_count, 0.0,
-                              _("%(n)d strike(s) for undisclosed ads.", n=creator.strike_count)))
+                              _.ngettext("%(n)d strike for undisclosed ads.", "%(n)d strikes for undisclosed ads.",
+                                         creator.strike_count, n=creator.strike_count)))
     else:
         reasons.append(Reason("strikes", 0.0, 0.0, _("No strikes.")))
     return reasons

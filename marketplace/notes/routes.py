@@ -28,7 +28,8 @@ def show(note_id):
     note = service.load_note(note_id, current_user)
     owner = current_user.is_authenticated and note.creator.user_id == current_user.id
     return render_template("notes/show.html", note=note, owner=owner,
-                           unindexed_reason=service.not_indexable_reason(note) if owner else None)
+                           unindexed_reason=service.not_indexable_reason(note) if owner else None,
+                           delete_refusal=service.delete_refusal(note) if owner else None)
 
 
 @bp.route("/@<handle>/notes")
@@ -96,6 +97,7 @@ def _edit_form(note, **kwargs) -> NoteForm:
                           "is_paid": note.is_paid, "is_private": note.is_private,
                           "version": str(note.version)}, **kwargs)
     form.remove_images.choices = [(image.id, str(i + 1)) for i, image in enumerate(note.images)]
+    form.stored_images = len(note.images)
     return form
 
 

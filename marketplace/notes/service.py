@@ -18,7 +18,7 @@ from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
 from marketplace.creators import service as creators
 from marketplace.creators.models import CreatorProfile
-from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound
+from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
 from marketplace.notes import images
 from marketplace.notes.models import TAG_MAX, TITLE_MAX, Note, NoteImage, NoteTag
@@ -122,17 +122,41 @@ def parse_tags(raw: str) -> list[str]:
     return tags
 
 
-def check_text(title: str, body: str) -> tuple[str, str]:
-    """A note's (or an order draft's) title and body, trimmed, or the reason they are refused."""
-    title, body = (title or "").strip(), (body or "").replace("\r\n", "\n").strip()
+def _check_title(title: str) -> str:
+    title = (title or "").strip()
     if not title:
         raise Invalid(_("Give the note a title."), field="title")
     if len(title) > TITLE_MAX:
         raise Invalid(_("Keep the title to %(n)d characters.", n=TITLE_MAX), field="title")
+    return title
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
     limit = current_app.config["NOTE_BODY_MAX_CHARS"]
     if len(body) > limit:
         raise Invalid(_("Keep the note to %(n)d characters.", n=limit), field="body")
-    return title, body
+    return body
+
+
+def check_text(title: str, body: str) -> tuple[str, str]:
+    """A note's (or an order draft's) title and body, trimmed, or the reason they are refused."""
+    return _check_title(title), _check_body(body)
+
+
+def note_problems(title: str, body: str, tags: str = "", uploads=(), images_kept: int = 0) -> Problems:
+    """Every rule a note's fields break (the form shows them all at once); ``images_kept`` is
+    how many stored images the note keeps. Uploads are read to check them, then rewound so
+    publishing can read them again."""
+    found = Problems()
+    found.check(_check_title, title)
+    found.check(_check_body, body)
+    found.check(parse_tags, tags)
+    found.check(images.check_uploads, uploads, already=images_kept)
+    for upload in uploads or ():
+        if upload and getattr(upload, "filename", ""):
+            upload.seek(0)
+    return found
 
 
 def _set_tags(note: Note, tags: list[str]) -> None:
@@ -185,12 +209,21 @@ def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: boo
     return note
 
 
-def delete_note(note: Note) -> None:
-    """Soft-delete; refused while a filing's protection period runs (the brand paid for it)."""
+def delete_refusal(note: Note) -> str | None:
+    """Why the creator cannot delete this note now, or None when they can: a filed note stays
+    up while its protection period runs (the brand paid for it). Pages show this reason in
+    place of the Delete button."""
     filing = note.filing
     if filing is not None and filing.protected_until > clock.now():
-        raise Conflict(_("This note is filed for a brand and protected until %(date)s. You can "
-                         "delete it after that date.", date=format_date(filing.protected_until, "long")))
+        return _("This note is filed for a brand and protected until %(date)s. You can "
+                 "delete it after that date.", date=format_date(filing.protected_until, "long"))
+    return None
+
+
+def delete_note(note: Note) -> None:
+    """Soft-delete; refused while a filing's protection period runs (``delete_refusal``)."""
+    if reason := delete_refusal(note):
+        raise Conflict(reason)
     note.deleted_at = clock.now()
     db.session.flush()
 

@@ -13,7 +13,8 @@ class ReasonForm(FlaskForm):
 
 class FollowersForm(ReasonForm):
     followers = IntegerField(_l("Follower count"),
-                             validators=[InputRequired(_l("Enter a whole number of followers.")), NumberRange(min=0)])
+                             validators=[InputRequired(_l("Enter a whole number of followers.")),
+                                         NumberRange(min=0, message=_l("Enter a whole number of followers, zero or more."))])
 
 
 class PayoutReadinessForm(ReasonForm):

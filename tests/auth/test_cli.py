@@ -29,5 +29,7 @@ def test_demo_load_is_idempotent_and_prints_logins(runner):
     second = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0 and second.exit_code == 0
     assert "staff@pappus.example.com" in second.output
+    # A brand's state is a badge on its pages, never part of its name.
+    assert "Nova Drinks" in second.output and "(awaiting verification)" not in second.output
     roles = db.session.scalars(select(User.role)).all()
     assert roles.count("staff") == 1 and roles.count("brand") >= 2 and roles.count("creator") >= 3

@@ -71,3 +71,16 @@ def test_form_post_with_csrf_token_from_the_page_works(client, csrf_enabled):
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = _signup(client, csrf_token=token)
     assert "Brand dashboard" in response.get_data(as_text=True)
+
+
+def test_every_sign_up_problem_shows_at_once(client, field_errors):
+    _signup(client, email="taken@example.com")
+    client.post("/logout")
+    response = client.post("/signup", data={"role": "brand", "display_name": "  ", "email": "taken@example.com",
+                                            "password": "short", "confirm": "short"})
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True)) == {
+        "display_name": ["Tell us the name to show on Pappus."],
+        "email": ["An account with this email already exists. Log in instead?"],
+        "password": ["Use at least 10 characters for your password."],
+    }

@@ -32,3 +32,14 @@ def test_a_brand_without_a_profile_is_sent_to_set_it_up(client, login_as):
     login_as("brand")
     response = client.get("/briefs/new")
     assert response.status_code == 302 and "/brand/profile" in response.headers["Location"]
+
+
+def test_every_company_problem_shows_at_once(client, login_as, field_errors):
+    login_as("brand")
+    response = client.post("/brand/profile", data={"company_name": "", "website": "trailmate", "industry": "x" * 65})
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True)) == {
+        "company_name": ["Enter your company's registered name."],
+        "website": ["Enter the full address, like https://example.com."],
+        "industry": ["Field cannot be longer than 64 characters."],
+    }

@@ -147,3 +147,108 @@ def test_brand_list_shows_its_own_briefs_only(client, login_as):
     login_as(brand.user)
     page = client.get("/brand/briefs").get_data(as_text=True)
     assert "Mine" in page and "Theirs" not in page
+
+
+def test_a_brand_deletes_its_draft_after_confirming(client, login_as, frozen_clock):
+    brand = make_brand()
+    draft = make_brief(brand, state="draft", title="Half-written idea")
+    draft_id = draft.id
+    login_as(brand.user)
+    page = client.get(f"/briefs/{draft.id}").get_data(as_text=True)
+    # The Delete button sits inside a <details> confirmation: nothing is posted by one click.
+    assert "Delete this draft for good?" in page and f'action="/briefs/{draft.id}/delete"' in page
+    response = client.post(f"/briefs/{draft.id}/delete", follow_redirects=True)
+    assert "The draft is deleted." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Brief)) == 0
+    assert client.get(f"/briefs/{draft_id}").status_code == 404
+
+
+@pytest.mark.parametrize("state", ["open", "closed"])
+def test_only_drafts_can_be_deleted(client, login_as, frozen_clock, state):
+    brand = make_brand()
+    brief = make_brief(brand, state=state)
+    login_as(brand.user)
+    assert f'action="/briefs/{brief.id}/delete"' not in client.get(f"/briefs/{brief.id}").get_data(as_text=True)
+    page = client.post(f"/briefs/{brief.id}/delete", follow_redirects=True).get_data(as_text=True)
+    assert "Only a draft can be deleted" in page
+    assert db.session.get(Brief, brief.id).state == state
+
+
+def test_another_brand_cannot_delete_a_draft(client, login_as):
+    draft = make_brief(state="draft")
+    login_as(make_brand().user)
+    assert client.post(f"/briefs/{draft.id}/delete").status_code in (403, 404)
+    assert db.session.get(Brief, draft.id) is not None
+
+
+def test_delete_draft_refuses_a_brief_opened_meanwhile(frozen_clock):
+    """The conditional delete: a stale copy that still says "draft" cannot delete an open brief."""
+    from sqlalchemy import update
+
+    from marketplace.briefs import service
+    from marketplace.errors import Conflict
+
+    brand = make_brand()
+    draft = make_brief(brand, state="draft")
+    db.session.execute(update(Brief).where(Brief.id == draft.id).values(state="open")
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(Conflict, match="open now"):
+        service.delete_draft(brand.user, draft)
+    db.session.rollback()
+    assert db.session.get(Brief, draft.id) is not None
+
+
+def test_editing_an_open_brief_shows_the_reason_not_a_form(client, login_as, frozen_clock):
+    brand = make_brand()
+    opened = make_brief(brand, state="open")
+    login_as(brand.user)
+    response = client.get(f"/briefs/{opened.id}/edit")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/briefs/{opened.id}")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Only drafts can be edited" in page and "Save draft" not in page
+
+
+def test_an_unverified_brand_sees_why_it_cannot_open_instead_of_a_button_that_fails(client, login_as, frozen_clock):
+    brand = make_brand(verified=False)
+    draft = make_brief(brand, state="draft")
+    login_as(brand.user)
+    page = client.get(f"/briefs/{draft.id}").get_data(as_text=True)
+    assert f'action="/briefs/{draft.id}/open"' not in page
+    assert "disabled" in page and "Your brand is not verified yet" in page
+
+
+def test_a_verified_brand_gets_a_working_open_button(client, login_as, frozen_clock):
+    brand = make_brand()
+    draft = make_brief(brand, state="draft")
+    login_as(brand.user)
+    assert f'action="/briefs/{draft.id}/open"' in client.get(f"/briefs/{draft.id}").get_data(as_text=True)
+
+
+def test_every_problem_is_shown_beside_its_field_in_one_round_trip(client, login_as, frozen_clock, field_errors):
+    """A negative fee, 0 slots and a past date: all the reasons at once, each in its field."""
+    login_as(make_brand().user)
+    response = client.post("/briefs/new", data=_form(title="", fee="-5", slots="0", apply_by="2026-04-01",
+                                                     protection_days="10"))
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True)) == {
+        "title": ["Give the brief a title creators will understand."],
+        "fee": ["Enter a fee above zero, or pay each creator's quote."],
+        "slots": ["Ask for between 1 and 500 creators."],
+        "apply_by": ["The apply-by date must be in the future."],
+        "protection_days": ["The protection period is between 30 and 365 days."],
+    }
+    assert db.session.scalar(db.select(db.func.count()).select_from(Brief)) == 0
+
+
+def test_the_service_still_refuses_on_its_own(frozen_clock):
+    """The API and jobs call the service directly: it checks the same rules, first one wins."""
+    from marketplace.briefs import service
+    from marketplace.briefs.service import BriefInput
+    from marketplace.errors import Invalid
+
+    brand = make_brand()
+    with pytest.raises(Invalid) as refused:
+        service.create_draft(brand.user, BriefInput(title="Fine", product="Fine", categories=["beauty"],
+                                                    fee_cents=-500, slots=0))
+    assert refused.value.field == "fee"
+    assert set(service.problems(BriefInput(fee_cents=-500, slots=0))) >= {"title", "fee", "slots", "apply_by"}

@@ -103,7 +103,7 @@ def test_brand_page_shows_ranked_explained_creators(client, login_as, ranked_set
     login_as(brief.brand.user)
     page = client.get(f"/briefs/{brief.id}/matches").get_data(as_text=True)
     assert page.index("@best") < page.index("@good") < page.index("@mid") < page.index("@worst")
-    assert "Shares 2 of 2 categories" in page and "strike(s)" in page
+    assert "Shares 2 of 2 categories" in page and "1 strike for undisclosed ads." in page
     filtered = client.get(f"/briefs/{brief.id}/matches?category=fashion&sort=score").get_data(as_text=True)
     assert "@mid" not in filtered and "@low" in filtered
 
@@ -177,3 +177,35 @@ def test_the_ratio_rule_applies_to_rankings_when_switched_on(app, brief, frozen_
     finally:
         app.config["REGULAR_NOTES_PER_COMMERCIAL"] = 0
     assert len(creators_for_brief(brief).matches) == 2
+
+
+@pytest.mark.parametrize("locale, words", [
+    ("en", ["1 creator meets this brief's rules", "a quote for an image note", "Shares 1 of 1 category: Beauty.",
+            "2 strikes for undisclosed ads."]),
+    ("zh_Hans", ["1 位创作者符合该需求的要求", "有图文笔记报价", "匹配 1 个领域中的 1 个：美妆。",
+                 "因未报备广告有 2 条违规记录。"]),
+])
+def test_reasons_read_naturally_in_both_languages(client, login_as, locale, words):
+    brief = make_brief(categories=("beauty",))
+    make_eligible_creator(handle="twostrikes", categories=("beauty",), strike_count=2)
+    brief.brand.user.locale = locale
+    db.session.commit()
+    login_as(brief.brand.user)
+    page = client.get(f"/briefs/{brief.id}/matches").get_data(as_text=True)
+    for expected in words:
+        assert expected in page
+    assert "a image" not in page and "1 categories" not in page
+
+
+def test_a_video_brief_asks_for_a_quote_for_a_video_note(client, login_as):
+    brief = make_brief(deliverable="video")
+    login_as(brief.brand.user)
+    assert "a quote for a video note" in client.get(f"/briefs/{brief.id}/matches").get_data(as_text=True)
+
+
+def test_the_creators_filters_use_words_that_are_not_marketplace_actions(client, login_as):
+    creator = make_eligible_creator()
+    login_as(creator.user)
+    page = client.get("/briefs?min_quote=500&category=beauty").get_data(as_text=True)
+    assert "Show briefs" in page and "Fee at least" in page and "Filters (2)" in page
+    assert ">Apply<" not in page and "Quote from" not in page

@@ -107,3 +107,23 @@ def test_public_page_shows_reach_with_its_as_of_time(client, frozen_clock):
     make_eligible_creator(handle="reachy", follower_count=12345, engagement_bps=345)
     page = client.get("/c/reachy").get_data(as_text=True)
     assert "12,345" in page and "3.45%" in page and "May 3, 2026" in page
+
+
+def test_every_profile_problem_shows_at_once(client, login_as, field_errors):
+    login_as("creator")
+    response = client.post("/creator/profile", data=_form(handle="X!", categories=[], region="",
+                                                          image_quote="0", video_quote="-5"))
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True)) == {
+        "handle": ["Use 3–30 lower-case letters, digits or underscores, starting with a letter or digit."],
+        "categories": ["Choose at least one category from the list."],
+        "region": ["Choose your region from the list."],
+        "image_quote": ["Enter a price above zero, or switch this format off."],
+        "video_quote": ["Enter an amount of zero or more."],
+    }
+
+
+def test_a_negative_quote_in_chinese_says_zero_or_more(client, login_as):
+    login_as("creator", locale="zh_Hans")
+    page = client.post("/creator/profile", data=_form(video_quote="-5")).get_data(as_text=True)
+    assert "请输入 0 或以上的金额。" in page and "大于" not in page

@@ -61,13 +61,15 @@ def live_app(tmp_path_factory):
     from marketplace import create_app
     from marketplace.extensions import db
 
-    db_file = tmp_path_factory.mktemp("e2e-db") / "pappus-e2e.db"
+    db_dir = tmp_path_factory.mktemp("e2e-db")
+    db_file = db_dir / "pappus-e2e.db"
 
     class BrowserTestingConfig(TestingConfig):
         # Its own file, never TEST_DATABASE_URL: the server answers from other threads, so
         # an in-memory database would not be shared, and the suite's DB is not ours.
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{db_file}"
         WTF_CSRF_ENABLED = True  # a real browser sends real tokens
+        UPLOAD_FOLDER = str(db_dir / "uploads")  # note images and avatars, not the repo's instance/
 
     app = create_app(BrowserTestingConfig)
     with app.app_context():

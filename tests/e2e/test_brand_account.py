@@ -29,6 +29,8 @@ def test_brand_signs_up_logs_out_and_logs_back_in(page: Page):
     expect(page.get_by_text("Brand dashboard", exact=True).first).to_be_visible()
     expect(page.get_by_text(f"Welcome to Pappus, {name}.")).to_be_visible()
 
+    # Log out sits in the account menu under the brand's name.
+    page.locator("summary", has_text=name).click()
     page.get_by_role("button", name="Log out").click()
     expect(page.get_by_text("You are logged out.")).to_be_visible()
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
@@ -47,4 +49,5 @@ def test_brand_signs_up_logs_out_and_logs_back_in(page: Page):
 
     expect(page).to_have_url(re.compile(r"/brand$"))
     expect(page.get_by_role("heading", level=1, name=name)).to_be_visible()
+    page.locator("summary", has_text=name).click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()

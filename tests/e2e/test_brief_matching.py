@@ -75,5 +75,5 @@ def test_creator_sees_the_open_brief_ranked_with_reasons(page: Page, cast):
     _log_in(page, cast["beauty"])
     page.goto("/briefs")
     brief = page.locator(".mk-result", has_text="Lip balm duo")
-    expect(brief).to_contain_text("Shares 1 of 1 categories: Beauty.")
+    expect(brief).to_contain_text("Shares 1 of 1 category: Beauty.")
     expect(brief).to_contain_text("Lumen Skincare")

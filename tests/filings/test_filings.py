@@ -75,7 +75,8 @@ def test_owner_sees_protection_date(client, login_as, frozen_clock):
     make_filing(note, protection_days=90)
     login_as(creator.user)
     page = client.get(f"/notes/{note.id}").get_data(as_text=True)
-    assert "Protected until August 1, 2026" in page
+    assert "protected until August 1, 2026. You can delete it after that date." in page
+    assert f'action="/notes/{note.id}/delete"' not in page  # no Delete button that would be refused
 
 
 def test_staff_file_from_the_note_staff_view(client, login_as):

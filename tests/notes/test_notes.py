@@ -116,6 +116,10 @@ def test_other_creators_cannot_edit_or_delete(client, login_as):
 def test_delete_own_note(client, login_as):
     creator = _sign_in_creator(login_as)
     note = make_note(creator)
+    page = client.get(f"/notes/{note.id}").get_data(as_text=True)
+    # Delete asks first: the real POST button is inside a <details> with the question.
+    confirm = page[page.index('<details class="confirm">'):]
+    assert confirm.index("Delete this note?") < confirm.index(f'action="/notes/{note.id}/delete"')
     assert client.post(f"/notes/{note.id}/delete").status_code == 302
     assert client.get(f"/notes/{note.id}").status_code == 404
 
@@ -215,3 +219,44 @@ def test_banned_creators_notes_are_hidden_from_the_public(client, login_as):
     assert client.get("/@banned_one/notes").status_code == 404
     login_as("staff")
     assert client.get(f"/notes/{note.id}").status_code == 200
+
+
+def test_a_filed_note_shows_paid_content_fixed_on_its_edit_form(client, login_as):
+    from tests.factories import make_filing
+
+    creator = _sign_in_creator(login_as)
+    note = make_note(creator, is_paid=True)
+    make_filing(note)
+    page = client.get(f"/notes/{note.id}/edit").get_data(as_text=True)
+    assert "A filed note stays marked as paid content." in page
+    assert '<input checked disabled id="is_paid" name="is_paid" type="checkbox" value="y">' in page
+    # Saving the form as the browser sends it (the disabled box is not sent) keeps it paid.
+    assert client.post(f"/notes/{note.id}/edit", data=_form(is_paid="y")).status_code == 302
+
+
+def test_every_problem_is_shown_beside_its_field_at_once(app, client, login_as, field_errors):
+    _sign_in_creator(login_as)
+    too_many_tags = " ".join(f"t{i}" for i in range(app.config["NOTE_MAX_TAGS"] + 1))
+    data = _form(title="", body="x" * (app.config["NOTE_BODY_MAX_CHARS"] + 1), tags=too_many_tags,
+                 images=[(io.BytesIO(b"GIF? no"), "fake.gif")])
+    response = client.post("/notes/new", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert field_errors(response.get_data(as_text=True)) == {
+        "title": ["Give the note a title."],
+        "body": [f"Keep the note to {app.config['NOTE_BODY_MAX_CHARS']} characters."],
+        "tags": [f"Use at most {app.config['NOTE_MAX_TAGS']} tags."],
+        "images": ["fake.gif is not a JPEG, PNG, GIF or WebP image."],
+    }
+    assert db.session.scalar(db.select(db.func.count()).select_from(Note)) == 0
+
+
+def test_images_checked_by_the_form_are_still_stored_whole(app, client, login_as):
+    """The form reads each upload to check it; the service must still get the whole file."""
+    from marketplace.notes.images import upload_folder
+
+    creator = _sign_in_creator(login_as)
+    data = _form(images=[(io.BytesIO(PNG), "a.png")])
+    assert client.post("/notes/new", data=data, content_type="multipart/form-data").status_code == 302
+    note = db.session.scalar(db.select(Note).where(Note.creator_id == creator.id))
+    with open(os.path.join(upload_folder(), note.images[0].filename), "rb") as stored:
+        assert stored.read() == PNG

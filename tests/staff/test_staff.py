@@ -83,6 +83,9 @@ def test_api_token_is_shown_once_and_can_be_revoked(client, login_as):
     assert f"pappus_{token.id}_" in page
     later = client.get("/staff/api-tokens").get_data(as_text=True)
     assert "Follower feed" in later and f"pappus_{token.id}_" not in later
+    assert "Authorization: Bearer &lt;token&gt;" in later  # shown, escaped, not swallowed as a tag
+    # Revoking asks first: the real button is inside a <details> with the consequence.
+    assert later.index("get 401 from the next request") < later.index(f'action="/staff/api-tokens/{token.id}/revoke"')
     client.post(f"/staff/api-tokens/{token.id}/revoke", data={"reason": "rotated"})
     assert db.session.get(ApiToken, token.id).revoked_at is not None
     assert db.session.scalar(db.select(TrailEntry).where(TrailEntry.action == "api_token.revoke")).reason == "rotated"
