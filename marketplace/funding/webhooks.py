@@ -62,7 +62,7 @@ def receive(payload: bytes, signature: str | None) -> StripeEvent:
 
 
 def _topup_for(intent: gateway.PaymentIntent) -> TopUp | None:
-    query = select(TopUp).with_for_update()
+    query = select(TopUp).with_for_update(of=TopUp)  # not the eagerly joined brand row
     found = db.session.scalar(query.where(TopUp.payment_intent_id == intent.id))
     if found is None and str(intent.metadata.get("topup_id", "")).isdigit():
         # The intent was made but its id never stored (a crash between Stripe's answer and

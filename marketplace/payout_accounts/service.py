@@ -93,7 +93,7 @@ def _whole_second() -> datetime:
 def apply_status(status: gateway.AccountStatus, as_of: datetime) -> str:
     """Keep Stripe's state of the account unless a newer one is already kept (only flushed)."""
     account = db.session.scalar(select(PayoutAccount).where(PayoutAccount.stripe_account_id == status.id)
-                                .with_for_update())
+                                .with_for_update(of=PayoutAccount))  # not the joined creator row
     if account is None:
         return f"no payout account for {status.id}"
     if account.status_as_of is not None and as_of < account.status_as_of:
