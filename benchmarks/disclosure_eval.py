@@ -21,6 +21,11 @@ words state an affiliate relationship outright ("This is an Amazon affiliate lin
 "I get a small commission") although the row is labelled not disclosed. Neither kind can be
 fixed by a rule that reads what the text says; README "Undisclosed-ad detection" has the counts.
 
+``--learned`` also cross-validates (stratified 5-fold) the project's learned ranking
+(``audit.learning.evaluate``: TF-IDF + detector signals + style, logistic regression) trained
+on each set's own labels: a yardstick for how far *any* model fitted to these labels gets,
+printed for information only (production recognises disclosures with the rules).
+
 Also times the full ``detect()`` (all signals, with a 200-brand context) on every note.
 Targets: precision ≥ 0.90 and recall ≥ 0.90 on both sets; median ≤ 5 ms per note.
 The last line printed is one JSON object.
@@ -105,6 +110,8 @@ def main() -> None:
                         help="folder holding the Mathur et al. CSVs (default: ../shared/data/disclosure)")
     parser.add_argument("--explain", action="store_true", help="count the disagreements by kind")
     parser.add_argument("--show", action="store_true", help="also print them (to the terminal, never to a file)")
+    parser.add_argument("--learned", action="store_true",
+                        help="also cross-validate a model trained on each set's labels (slow; information only)")
     args = parser.parse_args()
 
     context = timing_context()
@@ -133,6 +140,12 @@ def main() -> None:
               f"(tp {figures['tp']}, fp {figures['fp']}, fn {figures['fn']}) | "
               f"any kind: P {other['precision']:.3f} R {other['recall']:.3f}")
         results[name] = {"precision": figures["precision"], "recall": figures["recall"]}
+        if args.learned:
+            from marketplace.audit.learning import Row, evaluate
+
+            cv = evaluate([Row("", text, int(disclosed)) for text, disclosed, _c in rows], folds=5)
+            print(f"    learned on these labels, 5-fold CV: P {cv['precision']:.3f} R {cv['recall']:.3f} "
+                  f"PR-AUC {cv['pr_auc']:.3f} (information only, not in the JSON)")
         if args.explain or args.show:
             for kind, items in disagreements(rows, found).items():
                 print(f"    {kind}: {len(items)}")

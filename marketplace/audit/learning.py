@@ -1,10 +1,12 @@
 """The learned ranking: staff decisions re-weigh the detector's signals and add a text model.
 
-Pure functions over labelled rows (``Row``: title, body, label 1 = undisclosed ad, optional
+Functions over labelled rows (``Row``: title, body, label 1 = undisclosed ad, optional
 creator, brand, or the ``Context`` the case was scored with):
 
 - ``features`` — character n-gram TF-IDF of the folded text (so 優惠碼 and 优惠码 are one
-  feature) next to the detector's signals (each signal's weight, the rule score);
+  feature) next to the side features ``SIDE``: the detector's signals (each signal's weight,
+  the rule score) and the style features (``style``: urgency, hype, prices, brand naming,
+  hedges, complaints — what an advertorial without a disclosure word still shows);
 - ``fit(rows) -> Model`` — logistic regression (scikit-learn) on those features, balanced
   classes; the ``Model`` stores its vocabulary, IDF and coefficients as plain numbers, its
   training date, size and cross-validated figures, and round-trips through ``to_bytes``;
@@ -12,6 +14,11 @@ creator, brand, or the ``Context`` the case was scored with):
 - ``evaluate(rows, folds=5)`` — stratified k-fold cross-validation of exactly that: per fold,
   the vocabulary, IDF, creator history and regression see the training folds only;
 - ``train(rows)`` = ``evaluate`` + ``fit``, with the figures stored on the model.
+
+Three functions read the database (the stored models, ``models.RankingModel``, written by
+``training.train`` / ``flask audit train``): ``current_model()``, ``current_figures()`` for the
+dashboard (None while untrained) and ``score(NoteContext(title, body, context))``, the score
+that orders the queue — the current model's, or the rule score while none is trained.
 
 Why a stored vocabulary instead of a pickle: a model is loaded from the database, and loading
 a pickle runs code. JSON numbers do not, and survive scikit-learn upgrades.
