@@ -84,8 +84,10 @@ _RULES: list[tuple[str, str, str]] = [
     (SPONSORED, "nc", r"赞助"),
     # -- affiliate links and commissions --
     (AFFILIATE, "", r"#(?:affiliate(?:link)?s?|aff|afflinks?|commissionlink|commissionsearned|earnscommission)(?![\w-])"),
-    # "affiliate marketing / programs / sales" is a topic (how-to videos), not a disclosure.
-    (AFFILIATE, "n", r"\baffiliat(?:e|es|ed)\b(?![ -](?:marketing|marketer|program|network|sales|business))"
+    # "affiliate marketing / programs / sales" is a topic (how-to videos), not a disclosure, and
+    # "Social Media & Affiliates" heads a list of related channels.
+    (AFFILIATE, "n", r"\baffiliat(?:e|ed|es(?<!& affiliates)(?<!and affiliates))\b"
+                     r"(?![ -](?:marketing|marketer|program|network|sales|business))"
                      r"|\baff\.? ?links?\b"),
     (AFFILIATE, "", r"\bamazon associates?\b|\bas an? (?:[\w-]+ ){0,2}associate\b|\bqualifying purchases\b"
                     r"|\b(?:participa\w*|member|part) (?:in|of) (?:the )?(?:[\w.,&-]+ ){0,5}"

@@ -203,6 +203,7 @@ def test_more_disclosure_phrasings_are_recognised(text, kind):
     "Ich bin kein Affiliate-Partner",  # negated, in German
     "No somos afiliados de ninguna marca",
     "Werbung machen ist schwer",  # the word in a sentence, not a label
+    "Social Media & Affiliates",  # a heading over related channels
 ])
 def test_lookalikes_in_other_languages_are_not_disclosures(text):
     from marketplace.audit.detector import disclosure

@@ -49,3 +49,15 @@ def test_the_model_learns_that_hype_without_hedges_reads_like_an_ad():
     model = fit(ads + reviews)
     weights = dict(zip(learning.SIDE, model.signal_coef))
     assert weights["style.hedge"] < 0 < weights["style.urgency"]
+
+
+def test_an_unseen_advertorial_without_codes_or_disclosure_ranks_above_an_unseen_review():
+    # Trained on one set of wordings, scored on others: what carries over is the style.
+    ads = [Row("", text.format(i=i), 1) for i in range(6) for text in (
+        "救命！这个精华真的绝了，限时到手价{i}9元，闭眼入不踩雷", "yyds！宝藏面霜，赶紧冲，库存不多了{i}")]
+    reviews = [Row("", text.format(i=i), 0) for i in range(6) for text in (
+        "用了两周感觉一般，可能不太适合我，有点搓泥{i}", "个人觉得还行，但是味道有点重，不会回购{i}")]
+    model = fit(ads + reviews)
+    advertorial = learning.score(model, "", "天花板级别的粉底！手慢无，官方旗舰店今晚截止", None)
+    review = learning.score(model, "", "感覺持妝一般，也許是我皮膚太乾，不過價格還可以", None)
+    assert advertorial > review
