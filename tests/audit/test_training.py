@@ -147,3 +147,13 @@ def test_a_stored_model_from_another_detector_version_falls_back_to_the_rules(no
     db.session.flush()
     assert learning.current_model() is None
     assert learning.score(AD) == detect(AD.title, AD.body, AD.context).score
+
+
+def test_score_takes_any_note_like_object_with_its_context(no_sources):
+    from types import SimpleNamespace
+
+    note = SimpleNamespace(title=AD.title, body=AD.body)
+    assert learning.score(note, context=AD.context) == detect(AD.title, AD.body, AD.context).score
+    training.register_label_source(lambda: labelled_rows())
+    training.train(threshold=50)
+    assert learning.score(note, context=AD.context) == learning.score(AD)
