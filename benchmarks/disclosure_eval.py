@@ -14,6 +14,18 @@ returns an ``affiliate`` or ``support`` marker. Sponsorship ("sponsored by"), ad
 (#ad) and gifts disclose other relationships; the coders did not count them, so they are
 reported on a separate line ("any kind") and not in the JSON.
 
+Disagreements (``--explain`` counts them, ``--show`` also prints them, to the terminal only):
+a *missed* disclosure whose hand-coded disclosure sentence holds no disclosure word at all
+("Click link:", "Amazon Links:", "Just click the pic…"), and a *false alarm* whose matched
+words state an affiliate relationship outright ("This is an Amazon affiliate link", "#afflink",
+"I get a small commission") although the row is labelled not disclosed. Neither kind can be
+fixed by a rule that reads what the text says; README "Undisclosed-ad detection" has the counts.
+
+``--learned`` also cross-validates (stratified 5-fold) the project's learned ranking
+(``audit.learning.evaluate``: TF-IDF + detector signals + style, logistic regression) trained
+on each set's own labels: a yardstick for how far *any* model fitted to these labels gets,
+printed for information only (production recognises disclosures with the rules).
+
 Also times the full ``detect()`` (all signals, with a 200-brand context) on every note.
 Targets: precision ≥ 0.90 and recall ≥ 0.90 on both sets; median ≤ 5 ms per note.
 The last line printed is one JSON object.
@@ -31,17 +43,40 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import re  # noqa: E402
+
 from marketplace.audit.detector import Brand, Context, detect, disclosure  # noqa: E402
 
 SETS = (("youtube", "mathur2018_youtube_affiliate_videos.csv"),
         ("pinterest", "mathur2018_pinterest_affiliate_pins.csv"))
 COUNTED = {"disclosure.affiliate", "disclosure.support"}
+# Words without which a sentence cannot tell a reader about a commercial relationship (any of
+# the kinds the coders counted), for sorting disagreements only — never used to predict.
+DISCLOSURE_WORDS = re.compile(r"affiliat|aff ?link|#aff|commission|referral|associate|partner|sponsor|earn|"
+                              r"kickback|compensat|support|paid|fund|portion|percentage|help (?:me|us|out)|provision", re.I)
 
 
-def read(path: Path) -> list[tuple[str, bool]]:
+def read(path: Path) -> list[tuple[str, bool, str]]:
+    """(description, disclosed, the hand-coded disclosure sentences) per row."""
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))  # descriptions hold newlines
     with path.open(newline="", encoding="utf-8") as handle:
-        return [(row["description_sentences"], row["disclosed"].strip() == "1") for row in csv.DictReader(handle)]
+        return [(row["description_sentences"], row["disclosed"].strip() == "1", row.get("disclosure_sentences") or "")
+                for row in csv.DictReader(handle)]
+
+
+def disagreements(rows, found) -> dict:
+    """Sort each miss and false alarm by whether the text itself could have told it."""
+    kinds = {"missed, coded sentence has no disclosure word": [], "missed, other": [],
+             "false alarm, text states the relationship": [], "false alarm, other": []}
+    for (text, disclosed, coded), evidence in zip(rows, found):
+        if disclosed and not evidence:
+            key = "missed, other" if DISCLOSURE_WORDS.search(coded) else "missed, coded sentence has no disclosure word"
+            kinds[key].append(coded.replace("\n", " / ")[:160])
+        elif evidence and not disclosed:
+            words = " ".join(evidence)
+            key = "false alarm, text states the relationship" if DISCLOSURE_WORDS.search(words) else "false alarm, other"
+            kinds[key].append(words[:160])
+    return kinds
 
 
 def rates(pairs: list[tuple[bool, bool]]) -> dict:
@@ -71,7 +106,12 @@ def default_data() -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=default_data())
+    parser.add_argument("--data", type=Path, default=default_data(),
+                        help="folder holding the Mathur et al. CSVs (default: ../shared/data/disclosure)")
+    parser.add_argument("--explain", action="store_true", help="count the disagreements by kind")
+    parser.add_argument("--show", action="store_true", help="also print them (to the terminal, never to a file)")
+    parser.add_argument("--learned", action="store_true",
+                        help="also cross-validate a model trained on each set's labels (slow; information only)")
     args = parser.parse_args()
 
     context = timing_context()
@@ -83,9 +123,11 @@ def main() -> None:
         if not path.exists():
             sys.exit(f"missing {path}: pass --data DIR (the folder holding the Mathur et al. CSVs)")
         rows = read(path)
-        counted, any_kind = [], []
-        for text, disclosed in rows:
-            codes = {signal.code for signal in disclosure(text)}
+        counted, any_kind, found = [], [], []
+        for text, disclosed, _coded in rows:
+            signals = disclosure(text)
+            codes = {signal.code for signal in signals}
+            found.append([e.text for s in signals if s.code in COUNTED for e in s.evidence])
             counted.append((bool(codes & COUNTED), disclosed))
             any_kind.append((bool(codes), disclosed))
             started = time.perf_counter()
@@ -93,11 +135,23 @@ def main() -> None:
             timings.append((time.perf_counter() - started) * 1000)
         figures = rates(counted)
         other = rates(any_kind)
-        print(f"{name:10} {len(rows):6} notes, {sum(d for _t, d in rows):4} disclosed | "
+        print(f"{name:10} {len(rows):6} notes, {sum(d for _t, d, _c in rows):4} disclosed | "
               f"affiliate disclosure: P {figures['precision']:.3f} R {figures['recall']:.3f} "
               f"(tp {figures['tp']}, fp {figures['fp']}, fn {figures['fn']}) | "
               f"any kind: P {other['precision']:.3f} R {other['recall']:.3f}")
         results[name] = {"precision": figures["precision"], "recall": figures["recall"]}
+        if args.learned:
+            from marketplace.audit.learning import Row, evaluate
+
+            cv = evaluate([Row("", text, int(disclosed)) for text, disclosed, _c in rows], folds=5)
+            print(f"    learned on these labels, 5-fold CV: P {cv['precision']:.3f} R {cv['recall']:.3f} "
+                  f"PR-AUC {cv['pr_auc']:.3f} (information only, not in the JSON)")
+        if args.explain or args.show:
+            for kind, items in disagreements(rows, found).items():
+                print(f"    {kind}: {len(items)}")
+                if args.show:
+                    for item in items:
+                        print(f"        {item}")
     p50 = statistics.median(timings)
     p95 = sorted(timings)[int(0.95 * (len(timings) - 1))]
     print(f"detect(): median {p50:.3f} ms, p95 {p95:.3f} ms per note over {len(timings)} notes")

@@ -1,5 +1,6 @@
 """Imports every area's models so metadata (create_all, migrations) sees all tables."""
 from marketplace.api_tokens.models import ApiToken  # noqa: F401
+from marketplace.audit.models import RankingModel, TrainingLabel  # noqa: F401
 from marketplace.audit_trail.models import TrailEntry  # noqa: F401
 from marketplace.auth.models import LoginAttempt, User  # noqa: F401
 from marketplace.brands.models import BrandProfile  # noqa: F401

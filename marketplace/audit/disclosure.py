@@ -62,6 +62,10 @@ _RULES: list[tuple[str, str, str]] = [
                     r"|placement|sponsorship|collaboration)|promotional (?:post|content|consideration)"
                     r"|includes? paid promotion)\b"),
     (AD_LABEL, "", r"#(?:广告|赞助|合作|推广|业配|工商|恰饭|品牌合作|商业合作|有偿推广|付费推广)"),
+    # German, French, Spanish and Portuguese ad labels (German law asks for "Werbung"/"Anzeige").
+    (AD_LABEL, "", r"#(?:werbung|anzeige|unbezahltewerbung|publicidad|publicidade|publi|pub|sponsoris[eé]|"
+                   r"patrocinado|patrocinio|colaboraci[oó]n)(?![\w-])"),
+    (AD_LABEL, "", r"(?:^|(?<=[\[(|•·*>【]))[ \t]*(?:werbung|anzeige|publicidad|publicit[eé])[ \t]*(?=[\])|:•·*】]|$)"),
     (AD_LABEL, "", r"[\[【(（<《]\s*(?:广告|赞助|推广|业配|工商|合作|品牌合作|商业推广)\s*[\]】)）>》]"),
     (AD_LABEL, "", r"(?:^|(?<=[\n|]))[ \t]*(?:广告|推广|业配|赞助)[ \t]*(?=[:|]|$)"),
     (AD_LABEL, "nc", r"(?:本|此|这)(?:篇|条|期|支|则|次|个)?(?:文章|文|笔记|视频|帖子|帖|内容|推文|影片|期|篇)"
@@ -80,8 +84,10 @@ _RULES: list[tuple[str, str, str]] = [
     (SPONSORED, "nc", r"赞助"),
     # -- affiliate links and commissions --
     (AFFILIATE, "", r"#(?:affiliate(?:link)?s?|aff|afflinks?|commissionlink|commissionsearned|earnscommission)(?![\w-])"),
-    # "affiliate marketing / programs / sales" is a topic (how-to videos), not a disclosure.
-    (AFFILIATE, "n", r"\baffiliat(?:e|es|ed)\b(?![ -](?:marketing|marketer|program|network|sales|business))"
+    # "affiliate marketing / programs / sales" is a topic (how-to videos), not a disclosure, and
+    # "Social Media & Affiliates" heads a list of related channels.
+    (AFFILIATE, "n", r"\baffiliat(?:e|ed|es(?<!& affiliates)(?<!and affiliates))\b"
+                     r"(?![ -](?:marketing|marketer|program|network|sales|business))"
                      r"|\baff\.? ?links?\b"),
     (AFFILIATE, "", r"\bamazon associates?\b|\bas an? (?:[\w-]+ ){0,2}associate\b|\bqualifying purchases\b"
                     r"|\b(?:participa\w*|member|part) (?:in|of) (?:the )?(?:[\w.,&-]+ ){0,5}"
@@ -100,6 +106,13 @@ _RULES: list[tuple[str, str, str]] = [
                      r"small amount|bit of money)\b"),
     (AFFILIATE, "n", r"\bcompensat(?:ed|ion)\b"),
     (AFFILIATE, "n", r"佣金|分润|返佣|(?:推广|联盟|分销|带货|佣金|返利)链接"),
+    # A cut of the sale: 分成 / 提成 alone also mean "split into" / "draw out", so only after a
+    # verb of getting ("我会得到一点分成", "博主有提成").
+    (AFFILIATE, "n", r"(?:获得|得到|拿到|赚|赚到|有|抽)(?:一点|一些|少量|少许|部分|小额)?(?:的)?(?:分成|提成|返利)"),
+    # Affiliate links in German, French, Spanish and Portuguese descriptions.
+    (AFFILIATE, "n", r"\b(?:partnerprogramm\w*|partner-?links?|werbelinks?|provisionslinks?|affiliate-?programm\w*)\b"
+                     r"|\b(?:enlaces?|links?|v[ií]nculos?) (?:de )?afiliad[oa]s?\b|\bafiliad[oa]s?\b"
+                     r"|\bliens? (?:d'affiliation|affili[eé]s?|sponsoris[eé]s?|commissionn[eé]s?)\b|\baffili[eé]s?\b"),
     # -- support by buying (checked per sentence below) --
     # -- gifts --
     (GIFTED, "n", r"\bgifted\b|\bpr (?:sample|package|product|gift|box)s?\b|\bpress (?:sample|trip|gift)s?\b"),
@@ -140,6 +153,7 @@ _SENTENCE_END = re.compile(r"[!?。!?\n]|\.(?=\s|$)")
 _CONTRAST = re.compile(r"\b(?:but|however|although|though|except|unless)\b|但|不过|然而")
 _EN_NEGATORS = {"not", "no", "never", "nor", "without", "non", "zero", "isn't", "wasn't", "aren't", "weren't",
                 "don't", "doesn't", "didn't", "haven't", "hasn't", "won't", "nothing", "neither", "un"}
+_EN_NEGATORS |= {"kein", "keine", "keinen", "nicht", "sin", "sans", "aucun", "aucune", "pas", "nunca", "jamais"}  # de, es, fr
 _EN_WORD = re.compile(r"[a-z']+")
 _ANSWERED_NO = re.compile(r"\s*[:=-]?\s*(?:no|none|n/a|false)\b")  # "Affiliated: No" in a metadata list
 _ZH_NEGATION = re.compile(r"(?:非|无|不是|没有|不含|没|不|拒绝|零|未)\s*$")

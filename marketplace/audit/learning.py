@@ -1,10 +1,12 @@
 """The learned ranking: staff decisions re-weigh the detector's signals and add a text model.
 
-Pure functions over labelled rows (``Row``: title, body, label 1 = undisclosed ad, optional
+Functions over labelled rows (``Row``: title, body, label 1 = undisclosed ad, optional
 creator, brand, or the ``Context`` the case was scored with):
 
 - ``features`` — character n-gram TF-IDF of the folded text (so 優惠碼 and 优惠码 are one
-  feature) next to the detector's signals (each signal's weight, the rule score);
+  feature) next to the side features ``SIDE``: the detector's signals (each signal's weight,
+  the rule score) and the style features (``style``: urgency, hype, prices, brand naming,
+  hedges, complaints — what an advertorial without a disclosure word still shows);
 - ``fit(rows) -> Model`` — logistic regression (scikit-learn) on those features, balanced
   classes; the ``Model`` stores its vocabulary, IDF and coefficients as plain numbers, its
   training date, size and cross-validated figures, and round-trips through ``to_bytes``;
@@ -12,6 +14,11 @@ creator, brand, or the ``Context`` the case was scored with):
 - ``evaluate(rows, folds=5)`` — stratified k-fold cross-validation of exactly that: per fold,
   the vocabulary, IDF, creator history and regression see the training folds only;
 - ``train(rows)`` = ``evaluate`` + ``fit``, with the figures stored on the model.
+
+Three functions read the database (the stored models, ``models.RankingModel``, written by
+``training.train`` / ``flask audit train``): ``current_model()``, ``current_figures()`` for the
+dashboard (None while untrained) and ``score(NoteContext(title, body, context))``, the score
+that orders the queue — the current model's, or the rule score while none is trained.
 
 Why a stored vocabulary instead of a pickle: a model is loaded from the database, and loading
 a pickle runs code. JSON numbers do not, and survive scikit-learn upgrades.
@@ -33,6 +40,7 @@ from sklearn.model_selection import StratifiedKFold
 from marketplace import clock
 from marketplace.audit.brands import Brand
 from marketplace.audit.detector import CODES, Context, Detection, assess, detect, scan
+from marketplace.audit import style
 from marketplace.audit.folding import fold
 
 # 1–3 character n-grams inside word boundaries: Chinese words are mostly one or two
@@ -42,7 +50,10 @@ NGRAMS = (1, 3)
 MAX_FEATURES = 60_000  # bounds the stored model (~0.5 MB gzipped) and the scoring time
 MIN_DF = 2  # an n-gram seen in one note says nothing about the next one
 C = 4.0  # weaker regularisation than the default 1.0 suits many sparse n-grams; not tuned on any eval set
-FORMAT = 1
+FORMAT = 2
+# The side features next to the text, in their stored order: each signal's weight, the rule
+# score, then the style features (``style``).
+SIDE = CODES + ("rule_score",) + tuple("style." + name for name in style.NAMES)
 
 
 @dataclass(frozen=True)
@@ -53,6 +64,7 @@ class Row:
     creator: str = ""
     brand: str = ""
     context: Context | None = None  # as scored in production; built from the rows otherwise
+    id: str = ""  # where the label came from (a CSV's id column, a case number)
 
 
 @dataclass
@@ -70,7 +82,7 @@ class Model:
     _arrays: dict = field(default_factory=dict, repr=False, compare=False)
 
     def to_bytes(self) -> bytes:
-        payload = {"format": FORMAT, "analyzer": ANALYZER, "ngrams": list(NGRAMS), "signals": list(CODES),
+        payload = {"format": FORMAT, "analyzer": ANALYZER, "ngrams": list(NGRAMS), "signals": list(SIDE),
                    "vocabulary": self.vocabulary, "idf": self.idf, "text_coef": self.text_coef,
                    "signal_coef": self.signal_coef, "intercept": self.intercept, "trained_at": self.trained_at,
                    "rows": self.rows, "positives": self.positives, "figures": self.figures}
@@ -79,7 +91,7 @@ class Model:
     @classmethod
     def from_bytes(cls, data: bytes) -> Model:
         payload = json.loads(gzip.decompress(data).decode("utf-8"))
-        if payload.get("format") != FORMAT or payload.get("signals") != list(CODES):
+        if payload.get("format") != FORMAT or payload.get("signals") != list(SIDE):
             raise ValueError("this model was trained by another version of the detector; train it again")
         return cls(payload["vocabulary"], payload["idf"], payload["text_coef"], payload["signal_coef"],
                    payload["intercept"], payload["trained_at"], payload["rows"], payload["positives"],
@@ -119,19 +131,102 @@ def signal_vector(detection: Detection) -> list[float]:
     return [weights.get(code, 0) / 100.0 for code in CODES] + [detection.score / 100.0]
 
 
+def side_vector(detection: Detection, text: str) -> list[float]:
+    """The non-text features of one note (``SIDE``): its signals, rule score and style."""
+    return signal_vector(detection) + style.vector(text)
+
+
+def side_matrix(detections: list[Detection], texts: list[str]) -> np.ndarray:
+    return np.array([side_vector(d, t) for d, t in zip(detections, texts)],
+                    dtype=np.float64).reshape(len(detections), len(SIDE))
+
+
 def features(model: Model, texts: list[str], detections: list[Detection]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """The model's inputs for new notes: TF-IDF rows and signal rows."""
-    signals = np.array([signal_vector(d) for d in detections], dtype=np.float64).reshape(len(detections), -1)
-    return model.text_matrix(texts), signals
+    """The model's inputs for new notes (``texts`` from ``model_text``): TF-IDF rows and side rows."""
+    return model.text_matrix(texts), side_matrix(detections, texts)
 
 
-def score(model: Model | None, title: str, body: str, context: Context | None = None) -> int:
-    """The combined score 0–100; the rule score alone while no model has been trained."""
+def combined_score(model: Model | None, title: str, body: str, context: Context | None = None) -> int:
+    """The combined score 0–100 under ``model``: the learned probability of an undisclosed ad,
+    whose inputs are the text, the detector's signals and rule score, and the style features.
+    The rule score alone while no model has been trained (``model`` is None)."""
     detection = detect(title, body, context)
     if model is None:
         return detection.score
-    signals = np.array([signal_vector(detection)], dtype=np.float64)
-    return int(round(100 * float(model.probabilities([model_text(title, body)], signals)[0])))
+    text = model_text(title, body)
+    side = side_matrix([detection], [text])
+    return int(round(100 * float(model.probabilities([text], side)[0])))
+
+
+@dataclass(frozen=True)
+class NoteContext:
+    """What the queue scores: a note's text and the context the caller gathered for it."""
+
+    title: str
+    body: str
+    context: Context | None = None
+
+
+def score(subject, title: str | None = None, body: str | None = None, context: Context | None = None) -> int:
+    """The score that orders the staff queue, 0–100. Two forms:
+
+    - ``score(note_context)`` — a ``NoteContext`` (or anything with ``title``, ``body`` and
+      optionally ``context``), scored by the current stored model (``current_model``), or by the
+      rules alone while none has been trained;
+    - ``score(model, title, body, context)`` — under a given model (None: the rules alone).
+    """
+    if title is None and body is None and hasattr(subject, "title") and hasattr(subject, "body"):
+        return combined_score(current_model(), subject.title or "", subject.body or "",
+                              context if context is not None else getattr(subject, "context", None))
+    return combined_score(subject, title or "", body or "", context)
+
+
+# ---- the stored model (reads the database; everything above is pure) ---------------------
+
+_loaded: dict = {"key": None, "model": None}
+
+
+def current_model() -> Model | None:
+    """The newest model ``flask audit train`` stored, or None (none yet, or trained by another
+    version of the detector: the rules score alone until someone trains again). Loaded once
+    per process and kept while it stays the newest."""
+    record = _newest_record()
+    if record is None:
+        return None
+    key = (record.id, record.trained_at, record.size_bytes, record.rows, record.positives)
+    if _loaded["key"] != key:
+        from marketplace.audit.models import RankingModel
+        from marketplace.extensions import db
+
+        blob = db.session.get(RankingModel, record.id).blob
+        try:
+            model = Model.from_bytes(blob)
+        except ValueError:
+            model = None
+        _loaded.update(key=key, model=model)
+    return _loaded["model"]
+
+
+def current_figures() -> dict | None:
+    """The current model's cross-validated figures for the dashboard, or None when untrained:
+    precision, recall, f1, pr_auc, threshold, rows, positives, trained_at, size_bytes."""
+    record = _newest_record()
+    if record is None:
+        return None
+    return {"precision": record.precision, "recall": record.recall, "f1": record.f1, "pr_auc": record.pr_auc,
+            "threshold": record.threshold, "rows": record.rows, "positives": record.positives,
+            "trained_at": record.trained_at, "size_bytes": record.size_bytes}
+
+
+def _newest_record():
+    from marketplace.audit.models import RankingModel
+    from marketplace.extensions import db
+
+    columns = (RankingModel.id, RankingModel.trained_at, RankingModel.size_bytes, RankingModel.rows,
+               RankingModel.positives, RankingModel.precision, RankingModel.recall, RankingModel.f1,
+               RankingModel.pr_auc, RankingModel.threshold)
+    return db.session.execute(db.select(*columns).order_by(RankingModel.trained_at.desc(),
+                                                            RankingModel.id.desc()).limit(1)).first()
 
 
 def fit(rows: list[Row], *, figures: dict | None = None, trained_at: datetime | None = None) -> Model:
@@ -140,8 +235,10 @@ def fit(rows: list[Row], *, figures: dict | None = None, trained_at: datetime | 
     scans = [scan(r.title, r.body, _brands_for(r, brands)) for r in rows]
     history = _creator_history(rows, range(len(rows)))
     detections = [assess(s, _context(rows[i], history, brands, own=True)) for i, s in enumerate(scans)]
-    counts, terms = _count([model_text(r.title, r.body) for r in rows])
-    model, _columns = _fit(counts, terms, detections, [r.label for r in rows], figures or {}, trained_at)
+    texts = [model_text(r.title, r.body) for r in rows]
+    counts, terms = _count(texts)
+    model, _columns = _fit(counts, terms, side_matrix(detections, texts), [r.label for r in rows], figures or {},
+                           trained_at)
     return model
 
 
@@ -167,7 +264,9 @@ def evaluate(rows: list[Row], folds: int = 5, threshold: int = 50, seed: int = 0
         raise ValueError("cross-validation needs at least 2 examples of each label")
     brands = registered_brands(rows)
     scans = [scan(r.title, r.body, _brands_for(r, brands)) for r in rows]
-    counts, terms = _count([model_text(r.title, r.body) for r in rows])
+    texts = [model_text(r.title, r.body) for r in rows]
+    counts, terms = _count(texts)
+    styles = np.array([style.vector(t) for t in texts], dtype=np.float64).reshape(len(rows), len(style.NAMES))
     scores = np.zeros(len(rows))
     rule_scores = np.zeros(len(rows))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
@@ -180,15 +279,20 @@ def evaluate(rows: list[Row], folds: int = 5, threshold: int = 50, seed: int = 0
                       for i, s in enumerate(scans)]
         train_det = [assess(fold_scans[i], _context(rows[i], history, seen_brands, own=True)) for i in train_idx]
         test_det = [assess(fold_scans[i], _context(rows[i], history, seen_brands)) for i in test_idx]
-        model, columns = _fit(counts[train_idx], terms, train_det, labels[train_idx].tolist(), {}, None)
+        train_side = np.hstack([_signals(train_det), styles[train_idx]])
+        model, columns = _fit(counts[train_idx], terms, train_side, labels[train_idx].tolist(), {}, None)
         text_m = _tfidf(counts[test_idx][:, columns], np.asarray(model.idf))
-        signal_m = np.array([signal_vector(d) for d in test_det], dtype=np.float64)
-        scores[test_idx] = 100 * model.probabilities_from(text_m, signal_m)
+        test_side = np.hstack([_signals(test_det), styles[test_idx]])
+        scores[test_idx] = 100 * model.probabilities_from(text_m, test_side)
         rule_scores[test_idx] = [d.score for d in test_det]
     figures = {"n": len(rows), "positives": int(labels.sum()), "threshold": threshold, "folds": folds}
     figures.update(_figures(labels, scores, threshold))
     figures.update({"rules_" + k: v for k, v in _figures(labels, rule_scores, threshold).items()})
     return figures
+
+
+def _signals(detections: list[Detection]) -> np.ndarray:
+    return np.array([signal_vector(d) for d in detections], dtype=np.float64).reshape(len(detections), len(CODES) + 1)
 
 
 def _figures(labels: np.ndarray, scores: np.ndarray, threshold: int) -> dict:
@@ -236,7 +340,7 @@ def _vocabulary(counts: sparse.csr_matrix, terms: np.ndarray) -> tuple[np.ndarra
     return keep, idf
 
 
-def _fit(counts: sparse.csr_matrix, terms: np.ndarray, detections: list[Detection], labels: list[int],
+def _fit(counts: sparse.csr_matrix, terms: np.ndarray, side: np.ndarray, labels: list[int],
          figures: dict, trained_at: datetime | None) -> tuple[Model, np.ndarray]:
     """The model, and which columns of ``counts`` its vocabulary is (to score held-out rows)."""
     columns, idf = _vocabulary(counts, terms)
@@ -244,8 +348,7 @@ def _fit(counts: sparse.csr_matrix, terms: np.ndarray, detections: list[Detectio
     model = Model(vocabulary, idf.tolist(), [], [], 0.0, (trained_at or clock.now()).isoformat(), len(labels),
                   int(sum(labels)), figures)
     text_m = _tfidf(counts[:, columns], idf)
-    signal_m = np.array([signal_vector(d) for d in detections], dtype=np.float64)
-    matrix = sparse.hstack([text_m, sparse.csr_matrix(signal_m)]).tocsr()
+    matrix = sparse.hstack([text_m, sparse.csr_matrix(side)]).tocsr()
     regression = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", max_iter=1000)
     regression.fit(matrix, np.asarray(labels))
     coef = regression.coef_[0]

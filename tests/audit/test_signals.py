@@ -178,3 +178,34 @@ def test_creator_promo_share_above_the_threshold(share, fires):
     if fires:
         assert evidence_texts(detection, "promo_share") == ["34%", "20%"]
         assert "34%" in detection.signals[0].explanation
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("Die Amazon-Links hängen mit dem Partnerprogramm von Amazon zusammen.", "affiliate"),
+    ("Enlaces de afiliado abajo", "affiliate"),
+    ("Ces liens affiliés me rapportent un peu", "affiliate"),
+    ("(*Amazon Partner-Link)", "affiliate"),
+    ("#Werbung", "ad_label"),
+    ("Anzeige: neues Serum", "ad_label"),
+    ("通过链接购买我会得到一点分成", "affiliate"),
+    ("通過連結購買我會得到一點分成", "affiliate"),
+    ("Some links may be affiliate links", "affiliate"),
+    ("This video is sponsored by Squarespace", "sponsored"),
+])
+def test_more_disclosure_phrasings_are_recognised(text, kind):
+    from marketplace.audit.detector import disclosure
+
+    assert "disclosure." + kind in {s.code for s in disclosure(text)}
+
+
+@pytest.mark.parametrize("text", [
+    "把蛋糕分成两半",  # 分成: split into
+    "Ich bin kein Affiliate-Partner",  # negated, in German
+    "No somos afiliados de ninguna marca",
+    "Werbung machen ist schwer",  # the word in a sentence, not a label
+    "Social Media & Affiliates",  # a heading over related channels
+])
+def test_lookalikes_in_other_languages_are_not_disclosures(text):
+    from marketplace.audit.detector import disclosure
+
+    assert not disclosure(text)
