@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from marketplace import clock
 from marketplace.errors import Conflict
 from marketplace.extensions import db
-from marketplace.orders import drafts, transitions
+from marketplace.orders import drafts, notices, transitions
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.states import DEADLINES, Actor, State
 from marketplace.transaction import run_job
@@ -57,6 +57,7 @@ def mark_late(order: Order) -> Order:
                               from_state=order.state, to_state=order.state))
     db.session.flush()
     db.session.refresh(order)
+    notices.tell(order, "mark_late", order.state, Actor.SCHEDULER)
     return order
 
 
