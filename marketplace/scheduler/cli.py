@@ -14,8 +14,9 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process: order deadlin
 
 
 def _log_to_terminal() -> None:
+    """Jobs' log lines (done, refused, failed) on stderr, unless logging is set up already."""
     logger = logging.getLogger("marketplace")
-    if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+    if not logger.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         logger.addHandler(handler)
