@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.access import SIGNED_IN, audience
+from marketplace.extensions import db
 from marketplace.forms import PostOnlyForm
 from marketplace.notifications import service
 from marketplace.web import perform, safe_next
@@ -22,7 +24,11 @@ def unread_in_navigation():
         if not current_user.is_authenticated:
             return 0
         if "n" not in cache:
-            cache["n"] = service.unread_count(current_user.id)
+            try:
+                cache["n"] = service.unread_count(current_user.id)
+            except SQLAlchemyError:  # the error page of a broken database still renders
+                db.session.rollback()
+                cache["n"] = 0
         return cache["n"]
 
     return {"unread_notifications": unread}
