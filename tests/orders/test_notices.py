@@ -40,6 +40,18 @@ def test_the_table_names_only_known_kinds_and_gives_every_placeholder():
         assert set(notice.to) <= {"brand", "creator"}
 
 
+def test_every_move_but_the_books_own_tells_someone():
+    from marketplace.orders import states
+
+    quiet = {"close_metrics", "complete"}  # nobody must act and no money moves
+    for transition in states.TRANSITIONS:
+        if transition.action in quiet:
+            continue
+        for actor in transition.actors:
+            assert notices.notices_for(transition.action, transition.source, actor), \
+                (transition.action, transition.source, actor)
+
+
 @pytest.mark.parametrize("state, told", [
     ("invited", [("creator", "order.invited")]),
     ("applied", [("brand", "order.applied")]),
