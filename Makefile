@@ -68,7 +68,7 @@ demo: db-upgrade
 # between runs (upgrade and demo load are both safe to repeat). honcho runs the Procfile:
 # the web server and the local Stripe server, each line prefixed with its name.
 run: demo
-	@echo "Pappus is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it and the local Stripe server)"
+	@echo "Pappus is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it, the local Stripe server and the scheduler)"
 	@STRIPE_PORT=$(STRIPE_PORT) \
 	  PAPPUS_STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) \
 	  PAPPUS_STRIPE_JS_URL=http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ \

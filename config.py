@@ -110,6 +110,11 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     # After-commit work (the outbox)
     "OUTBOX_MAX_ATTEMPTS": (8, "Tries of an after-commit work item before it is marked failed"),
     "OUTBOX_RETRY_SECONDS": (60, "Wait before the first retry of a failed work item; doubles each time"),
+    # The scheduler process (`flask scheduler run`): how often each job runs, in seconds
+    "SCHEDULER_DEADLINES_SECONDS": (60, "How often the scheduler applies passed order deadlines"),
+    "SCHEDULER_OUTBOX_SECONDS": (60, "How often the scheduler does after-commit work a crash or a failure left behind"),
+    # Notifications
+    "NOTIFICATIONS_PER_PAGE": (20, "Notifications per page on /notifications"),
 }
 
 # The key `flask run` uses when SECRET_KEY is not set; production refuses it.

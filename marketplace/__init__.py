@@ -91,13 +91,14 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.main.routes import bp as main_bp
     from marketplace.matching.routes import bp as matching_bp
     from marketplace.notes.routes import bp as notes_bp
+    from marketplace.notifications.routes import bp as notifications_bp
     from marketplace.payout_accounts.routes import bp as payout_accounts_bp
     from marketplace.search.routes import bp as search_bp
     from marketplace.staff.routes import bp as staff_bp
 
     for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
                       matching_bp, notes_bp, filings_bp, search_bp, ledger_bp, funding_bp,
-                      payout_accounts_bp):
+                      payout_accounts_bp, notifications_bp):
         app.register_blueprint(blueprint)
 
 
@@ -108,8 +109,9 @@ def _register_cli(app: Flask) -> None:
     from marketplace.cli import config_table, demo_cli
     from marketplace.ledger.cli import ledger_cli
     from marketplace.outbox.cli import outbox_cli
+    from marketplace.scheduler.cli import scheduler_cli
     from marketplace.search.cli import search_cli
 
     for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli, outbox_cli,
-                    audit_cli, ledger_cli):
+                    audit_cli, ledger_cli, scheduler_cli):
         app.cli.add_command(command)

@@ -9,6 +9,7 @@ from marketplace.creators.models import CreatorProfile  # noqa: F401
 from marketplace.filings.models import Filing  # noqa: F401
 from marketplace.funding.models import StripeEvent, TopUp  # noqa: F401
 from marketplace.notes.models import Note, NoteImage, NoteTag  # noqa: F401
+from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.orders.models import Draft, Order, OrderEvent  # noqa: F401
 from marketplace.outbox.models import OutboxItem  # noqa: F401
 from marketplace.payout_accounts.models import PayoutAccount  # noqa: F401

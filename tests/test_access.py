@@ -71,3 +71,30 @@ def test_routes_answer_only_their_audience(app, client, login_as, visitor):
             assert response.status_code == 403, where
         checked += 1
     assert checked >= 8
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+def test_notifications_are_each_users_own(app, client, login_as, visitor):
+    """Every role has its own notifications; nobody (of any role) reads or marks another's."""
+    from marketplace.extensions import db
+    from marketplace.notifications import notify
+    from marketplace.notifications.models import Notification
+    from tests.factories import make_user
+
+    owner = make_user("creator")
+    theirs = notify(owner, "order.expired", link="/orders/1", ref="PO-SECRET", brief="Hidden brief")
+    db.session.commit()
+    if visitor == "anonymous":
+        assert "/login" in client.get("/notifications/").headers["Location"]
+        assert "/login" in client.post(f"/notifications/{theirs.id}/read").headers["Location"]
+        return
+    me = login_as(visitor)
+    mine = notify(me, "order.expired", link="/orders/2", ref="PO-MINE", brief="My brief")
+    db.session.commit()
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "PO-MINE" in page and "PO-SECRET" not in page
+    client.post(f"/notifications/{theirs.id}/read")
+    client.post("/notifications/read-all")
+    db.session.expire_all()
+    assert db.session.get(Notification, theirs.id).read_at is None
+    assert db.session.get(Notification, mine.id).read_at is not None

@@ -17,7 +17,8 @@ from sqlalchemy import select, update
 from marketplace import clock
 from marketplace.errors import Conflict
 from marketplace.extensions import db
-from marketplace.orders import drafts, transitions
+from marketplace.ledger.books import lock_waits_refused
+from marketplace.orders import drafts, notices, transitions
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.states import DEADLINES, Actor, State
 from marketplace.transaction import run_job
@@ -57,6 +58,7 @@ def mark_late(order: Order) -> Order:
                               from_state=order.state, to_state=order.state))
     db.session.flush()
     db.session.refresh(order)
+    notices.tell(order, "mark_late", order.state, Actor.SCHEDULER)
     return order
 
 
@@ -82,6 +84,13 @@ def _apply(order_id: int, state: State, now: datetime) -> str:
     return effect
 
 
+def _apply_once(order_id: int, state: State, now: datetime) -> str:
+    # Another scheduler holding the write lock (SQLite) or a lock wait broken (PostgreSQL) is
+    # a refusal for this order, not the end of the sweep: the other one applies it.
+    with lock_waits_refused():
+        return _apply(order_id, state, now)
+
+
 def sweep(now: datetime | None = None) -> SweepReport:
     """Apply every passed deadline once; each order commits (or is refused) on its own."""
     now = now or clock.now()
@@ -89,7 +98,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     for state in DEADLINES:
         for order_id in due(state, now):
             db.session.rollback()  # start each unit from a fresh read
-            outcome = run_job(lambda: _apply(order_id, state, now), f"order {order_id} deadline")
+            outcome = run_job(lambda: _apply_once(order_id, state, now), f"order {order_id} deadline")
             if outcome:
                 report.applied[outcome.value] = report.applied.get(outcome.value, 0) + 1
             else:

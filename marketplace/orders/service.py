@@ -211,12 +211,22 @@ def cancel(user: User, order: Order, reason: str = "", *, percent: int | None = 
     else:
         percent = refund_percent(order, actor)
     held = order.state in HOLDING
-    transitions.move(order, "cancel", user, comment=reason, cancel_reason=reason)
+    refund, kill_fee = _shares(order, percent) if held else (Money(0, order.currency),) * 2
+    transitions.move(order, "cancel", user, comment=reason, cancel_reason=reason,
+                     notice={"refund": refund, "kill_fee": kill_fee})
     if held:
         _pay_back(order, percent, user)
     if actor == Actor.STAFF:
         record_staff_action(user, "order.cancel", "order", order.id, reason, refund_percent=percent)
     return order
+
+
+def _shares(order: Order, percent: int) -> tuple[Money, Money]:
+    """What goes back to the brand (fee and service fee shares) and the creator's kill fee."""
+    bps = percent * 100
+    back_fee, kill_fee = ledger.split(Money(order.fee_cents, order.currency), bps)
+    back_service, _kept = ledger.split(Money(order.service_fee_cents, order.currency), bps)
+    return back_fee + back_service, kill_fee
 
 
 def _pay_back(order: Order, percent: int, user: User | None) -> None:

@@ -4,8 +4,9 @@ It looks the move up in ``states.TRANSITIONS`` for the actor, then changes the r
 conditional update (``UPDATE orders … WHERE id = ? AND state = <the state the caller saw>``):
 when two requests race (approve and cancel at once, two sweeps), the database lets exactly one
 update the row and the other finds no row to change and is refused with "someone else got
-there first". Then it writes the timeline event. Money and notifications are the callers'
-part (``orders.service``, ``orders.drafts``), done after the move in the same transaction.
+there first". Then it writes the timeline event and tells the other side what
+``orders.notices`` says (mail goes after the commit). Money is the callers' part
+(``orders.service``, ``orders.drafts``), done after the move in the same transaction.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from marketplace import clock
 from marketplace.auth.models import Role, User
 from marketplace.errors import Conflict, NotAllowed
 from marketplace.extensions import db
-from marketplace.orders import states
+from marketplace.orders import notices, states
 from marketplace.orders.models import Order, OrderEvent
 from marketplace.orders.states import Actor, State, Transition
 
@@ -128,9 +129,10 @@ def next_actions(order: Order, actor: Actor | None) -> list[str]:
 
 
 def move(order: Order, action: str, user: User | None, *, comment: str = "", actor: Actor | None = None,
-         **values) -> Transition:
+         notice: dict | None = None, **values) -> Transition:
     """Make ``action`` on ``order`` as ``user`` (None: the scheduler), or refuse and change
-    nothing. ``values`` are more columns to set in the same UPDATE."""
+    nothing. ``values`` are more columns to set in the same UPDATE; ``notice`` more values
+    for the notifications (e.g. a cancellation's amounts)."""
     actor = actor or actor_for(order, user)
     now = clock.now()
     transition = allowed(order, action, actor, now)
@@ -152,6 +154,7 @@ def move(order: Order, action: str, user: User | None, *, comment: str = "", act
                               action=action, from_state=seen, to_state=transition.target, comment=comment))
     db.session.flush()
     db.session.refresh(order)
+    notices.tell(order, action, seen, actor, **(notice or {}))
     return transition
 
 
@@ -159,3 +162,4 @@ def record_start(order: Order, action: str, user: User, actor: Actor, comment: s
     """The first event of a new order (invite or apply): no state before it."""
     db.session.add(OrderEvent(order_id=order.id, at=clock.now(), actor=actor, user_id=user.id,
                               action=action, from_state=None, to_state=order.state, comment=comment))
+    notices.tell(order, action, None, actor)

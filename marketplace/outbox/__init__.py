@@ -5,8 +5,8 @@ payment gateway.
 A service calls :func:`add` with a kind and a JSON payload; the item is a row written in the
 same transaction as the change. When that transaction commits, its items are done right
 away; when it rolls back, they vanish with it. Items a crash left behind (the process died
-between the commit and the effect) are done by :func:`sweep` (``flask outbox sweep``; the
-scheduler process will call it too), with retries, backoff and, in the end, a ``failed``
+between the commit and the effect) are done by :func:`sweep` (``flask outbox sweep``, and the
+scheduler process on its interval), with retries, backoff and, in the end, a ``failed``
 state staff can look at. Areas register what each kind does with :func:`handler`, so a new
 kind never touches this package.
 """

@@ -1,6 +1,6 @@
 """``flask outbox sweep|list``: do what a crash left undone; see what is waiting or failed.
 
-Until the scheduler process exists, run ``flask outbox sweep`` every few minutes (cron)."""
+The scheduler process (``flask scheduler run``) runs the sweep on its interval."""
 import click
 from flask.cli import AppGroup
 

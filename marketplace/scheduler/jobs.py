@@ -1,0 +1,16 @@
+"""Every scheduled job, in one table.
+
+``Job("package.module:function", every=...)``: the function takes no arguments, reads the time
+from ``clock.now()``, commits each unit of work itself and is safe to run twice and from two
+processes at once. ``every`` is seconds, or the name of a config setting holding seconds.
+A job's first run is when the scheduler starts, so a deadline that passed while it was down
+is applied at once.
+"""
+from __future__ import annotations
+
+from marketplace.scheduler.runner import Job
+
+JOBS: tuple[Job, ...] = (
+    Job("marketplace.orders.deadlines:sweep", every="SCHEDULER_DEADLINES_SECONDS"),
+    Job("marketplace.outbox:sweep", every="SCHEDULER_OUTBOX_SECONDS"),
+)
