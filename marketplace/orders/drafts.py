@@ -115,3 +115,16 @@ def diff(old: Draft, new: Draft) -> list[tuple[str, str]]:
             if j2 > j1:
                 out.append(("added", " ".join(b[j1:j2])))
     return out
+
+
+def checklist(brief, draft: Draft | None) -> list[dict]:
+    """The brief's must-include and must-avoid points, for beside the draft: each with
+    whether the draft's words mention it (a hint for the people checking, not a rule)."""
+    text = ((draft.title + "\n" + draft.body + "\n" + " ".join(draft.tag_list)).casefold()
+            if draft is not None else None)
+    items = []
+    for kind, points in (("include", brief.must_include_list), ("avoid", brief.must_avoid_list)):
+        for point in points:
+            items.append({"kind": kind, "text": point,
+                          "mentioned": None if text is None else point.strip().casefold() in text})
+    return items
