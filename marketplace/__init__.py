@@ -75,6 +75,7 @@ def _install_plugins() -> None:
     the first request or command (outbox handlers, session listeners, upload folders)."""
     import marketplace.creators.service  # noqa: F401  (the avatars upload folder)
     import marketplace.notes.images  # noqa: F401  (the note images upload folder)
+    import marketplace.orders.images  # noqa: F401  (the draft images upload folder)
     import marketplace.search.sync  # noqa: F401  (search.reindex items)
     import marketplace.uploads  # noqa: F401  (uploads.remove items, the orphan sweep)
 

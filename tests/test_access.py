@@ -88,6 +88,8 @@ ORDER_ROUTES = [
     ("GET", "/orders/{order}/drafts",               (_, "ok", 404, "ok", 404, "ok")),
     ("GET", "/orders/{order}/cancel",               (_, "ok", 404, "ok", 404, 403)),
     ("GET", "/orders/{order}/draft",                (_, 403, 403, "ok", 404, 403)),
+    # No image by that name: the order's people get 404 too (tests/orders/test_pages.py serves a real one).
+    ("GET", "/orders/{order}/images/{image}",       (_, 404, 404, 404, 404, 404)),
     ("GET", "/briefs/{brief}/invite/{handle}",      (_, "ok", 403, 403, 403, 403)),
     ("GET", "/briefs/{brief}/apply",                (_, 403, 403, "ok", "ok", 403)),
     ("GET", "/briefs/{brief}/applicants",           (_, "ok", 403, 403, 403, "ok")),
@@ -104,7 +106,7 @@ ORDER_ROUTES = [
 def test_order_routes_are_covered_here(app):
     """A new orders route must be added to ORDER_ROUTES."""
     listed = {(method, path.replace("{order}", "<int:order_id>").replace("{brief}", "<int:brief_id>")
-               .replace("{handle}", "<handle>")) for method, path, _expected in ORDER_ROUTES}
+               .replace("{handle}", "<handle>").replace("{image}", "<name>")) for method, path, _expected in ORDER_ROUTES}
     listed.add(("POST", "/orders/<int:order_id>/do/<action>"))  # tried as do/decline
     listed.discard(("POST", "/orders/<int:order_id>/do/decline"))
     missing = [(method, rule.rule) for rule, method in _routes(app)
@@ -125,7 +127,7 @@ def test_order_routes_answer_only_the_people_of_the_order(client, login_as, visi
     for method, path, expected in ORDER_ROUTES:
         if user is not None:
             login_as(user)
-        url = path.format(order=order.id, brief=order.brief_id, handle=order.creator.handle)
+        url = path.format(order=order.id, brief=order.brief_id, handle=order.creator.handle, image="0" * 32 + ".jpg")
         response = client.open(url, method=method)
         want = expected[column]
         where = f"{method} {url} as {visitor} -> {response.status_code}"

@@ -1,7 +1,7 @@
 """Order forms: invite, apply, hand in a draft, review it, cancel. The rules live in
 ``orders.service`` and ``orders.drafts``; these only read the fields."""
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, IntegerField, StringField, TextAreaField
+from wtforms import DecimalField, IntegerField, MultipleFileField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from marketplace.forms import PostOnlyForm
@@ -31,6 +31,8 @@ class DraftForm(PostOnlyForm):
     title = StringField(_l("Title"), validators=[DataRequired(_l("Give the draft a title.")), Length(max=TITLE_MAX)])
     body = TextAreaField(_l("Text"), render_kw={"rows": 10})
     tags = StringField(_l("Tags"), description=_l("Separate tags with spaces or commas, e.g. 防晒 skincare"))
+    images = MultipleFileField(_l("Images"), render_kw={"accept": "image/jpeg,image/png,image/gif,image/webp"},
+                               description=_l("Leave empty to keep the previous version's images."))
 
 
 class ReviewForm(PostOnlyForm):

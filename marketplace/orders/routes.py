@@ -6,7 +6,7 @@ Views parse, call one service through ``web.perform`` and render. Which buttons 
 page shows comes from ``states.TRANSITIONS`` (``transitions.next_actions``)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,7 +21,7 @@ from marketplace.ledger import listing
 from marketplace.ledger.books import InsufficientFunds
 from marketplace.matching import scoring
 from marketplace.money import from_cents
-from marketplace.orders import drafts, service, transitions
+from marketplace.orders import drafts, images, service, transitions
 from marketplace.orders.forms import ApplyForm, CancelForm, DisputeCancelForm, DraftForm, InviteForm, ReviewForm
 from marketplace.orders.states import HOLDING, Actor, State
 from marketplace.web import perform
@@ -228,7 +228,8 @@ def submit_draft(order_id: int):
     if not form.is_submitted() and latest is not None:
         form.title.data, form.body.data, form.tags.data = latest.title, latest.body, " ".join(latest.tag_list)
     if form.validate_on_submit() and perform(lambda: drafts.submit(
-            current_user, order, form.title.data, form.body.data, form.tags.data), form):
+            current_user, order, form.title.data, form.body.data, form.tags.data,
+            uploads=request.files.getlist(form.images.name)), form):
         # notify: draft_submitted -> brand (order reference, draft number)
         flash(_("Your draft is handed in. The brand reviews it next."), "success")
         return redirect(url_for("orders.show", order_id=order.id))
@@ -269,3 +270,15 @@ def versions(order_id: int):
     changes = drafts.diff(old, new) if old and new and old is not new else None
     return render_template("orders/drafts.html", order=order, old=old, new=new, changes=changes,
                            checklist=drafts.checklist(order.brief, new))
+
+
+@bp.route("/orders/<int:order_id>/images/<name>")
+@audience(Role.BRAND, Role.CREATOR, Role.STAFF)
+def draft_image(order_id: int, name: str):
+    order = service.load_order(order_id, current_user)
+    if not images.STORED_NAME.match(name) or images.find(order.drafts, name) is None:
+        abort(404)
+    response = send_from_directory(images.upload_folder(), name, max_age=3600)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response

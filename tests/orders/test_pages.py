@@ -208,3 +208,48 @@ def test_expected_payout_counts_commission_and_hold(app):
         app.config.update(CREATOR_COMMISSION_BPS=0, PAYOUT_HOLD_HOURS=0)
     assert amount.cents == 95000
     assert when == order.published_at + timedelta(days=order.brief.metrics_window_days, hours=24)
+
+
+def _jpeg(name="cover.jpg"):
+    import io
+
+    from marketplace.notes.demo_art import cover
+
+    return (io.BytesIO(cover(1, "防晒")), name)
+
+
+def test_draft_images_are_checked_kept_across_versions_private_and_published(client, login_as):
+    import re
+
+    order = make_order("accepted")
+    creator, brand = order.creator.user, order.brand.user
+    login_as(creator)
+    response = client.post(f"/orders/{order.id}/draft", data={
+        "title": "Sun", "body": "SPF", "images": [(__import__("io").BytesIO(b"not an image"), "x.jpg")]},
+        content_type="multipart/form-data")
+    assert response.status_code == 422 and "is not a JPEG, PNG, GIF or WebP image" in response.get_data(as_text=True)
+    db.session.refresh(order)
+    assert order.state == "accepted" and not order.drafts
+    assert client.post(f"/orders/{order.id}/draft", data={"title": "Sun", "body": "SPF", "images": [_jpeg()]},
+                       content_type="multipart/form-data").status_code == 302
+    login_as(brand)
+    html = page(client, f"/orders/{order.id}")
+    src = re.search(r'src="(/orders/\d+/images/[^"]+)"', html).group(1)
+    shown = client.get(src)
+    shown.close()
+    assert shown.status_code == 200 and shown.mimetype == "image/jpeg"
+    client.post(f"/orders/{order.id}/review", data={"decision": "revise", "comments": "Warmer light"})
+    login_as(make_user("brand"))
+    assert client.get(src).status_code == 404  # another brand never sees it
+    login_as(creator)
+    client.post(f"/orders/{order.id}/draft", data={"title": "Sun", "body": "SPF, warmer"},
+                content_type="multipart/form-data")
+    db.session.refresh(order)
+    assert [len(d.images) for d in order.drafts] == [1, 1]  # the new version kept the image
+    login_as(brand)
+    client.post(f"/orders/{order.id}/review", data={"decision": "approve"})
+    login_as(creator)
+    assert client.post(f"/orders/{order.id}/do/publish").status_code == 302
+    db.session.refresh(order)
+    from marketplace.notes.models import Note
+    assert len(db.session.get(Note, order.note_id).images) == 1
