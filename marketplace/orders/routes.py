@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from marketplace import eligibility
 from marketplace.access import audience
+from marketplace.audit_trail.service import entries_for
 from marketplace.auth.models import Role
 from marketplace.briefs import service as briefs
 from marketplace.creators import service as creators
@@ -159,6 +160,7 @@ def _render_order(order, status: int = 200, *, short=None, review_form=None, can
         review_form=review_form or ReviewForm(formdata=None),
         dispute_form=cancel_form or DisputeCancelForm(formdata=None),
         txn_kind_label=lambda kind: str(listing.TXN_KIND_LABELS.get(kind, kind)),
+        history=entries_for("order", order.id) if actor == Actor.STAFF else None,
         late=transitions.is_late(order), holding=order.state in HOLDING), status
 
 

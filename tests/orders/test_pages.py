@@ -184,7 +184,8 @@ def test_staff_cancel_a_dispute_with_a_logged_reason(client, login_as):
     assert response.status_code == 302
     db.session.refresh(order)
     assert order.state == "cancelled" and order.cancel_reason == "No-show"
-    assert "No-show" in page(client, f"/orders/{order.id}")
+    html = page(client, f"/orders/{order.id}")
+    assert "No-show" in html and "order.cancel" in html  # the timeline and the staff history
 
 
 def test_the_countdown_reads_days_and_hours(frozen_clock):
