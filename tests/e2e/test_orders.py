@@ -47,12 +47,14 @@ def _person(browser: Browser, base_url: str, email: str) -> Page:
     return page
 
 
-def _hand_in(page: Page, order_url: str, title: str, body: str, tags: str) -> None:
+def _hand_in(page: Page, order_url: str, title: str, body: str, tags: str, image: bytes | None = None) -> None:
     page.goto(order_url)
     page.locator(".od-actions a", has_text="Hand in").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Text").fill(body)
     page.get_by_label("Tags").fill(tags)
+    if image:
+        page.get_by_label("Images").set_input_files({"name": "sun.jpg", "mimeType": "image/jpeg", "buffer": image})
     page.get_by_role("button", name="Hand in for review").click()
     expect(page.get_by_text("Your draft is handed in.")).to_be_visible()
 
@@ -79,7 +81,10 @@ def test_invite_accept_revise_approve_publish_and_find_it_in_search(browser, liv
         expect(creator.locator(".od-escrow-now")).to_have_text("CN¥1,100.00")
         expect(creator.get_by_text("Expected payout: CN¥1,000.00")).to_be_visible()
 
-        _hand_in(creator, order_url, "Orchid sunscreen day", "SPF 50 under makeup, all day.", "sunscreen")
+        from marketplace.notes.demo_art import cover
+        _hand_in(creator, order_url, "Orchid sunscreen day", "SPF 50 under makeup, all day.", "sunscreen",
+                 image=cover(2, "防晒"))
+        expect(creator.locator(".od-images img")).to_have_count(1)
 
         # The brand sees the checklist and asks for a revision.
         brand.goto(order_url)
@@ -101,6 +106,9 @@ def test_invite_accept_revise_approve_publish_and_find_it_in_search(browser, liv
         creator.goto(order_url)
         creator.get_by_role("button", name="Publish").click()
         expect(creator.get_by_text("Your note is published and filed for the brand.")).to_be_visible()
+        creator.get_by_role("link", name="Open the note").click()
+        expect(creator.locator(".sponsor-label")).to_have_text("Sponsored · Orchid Suncare")
+        expect(creator.locator(".note-gallery img, .note-page img").first).to_be_visible()
 
         # Anyone finds it in search, labelled, and the label leads to the receipt.
         creator.goto("/search?q=orchidsun")
