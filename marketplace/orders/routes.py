@@ -25,7 +25,7 @@ from marketplace.money import from_cents
 from marketplace.orders import drafts, images, service, transitions
 from marketplace.orders.forms import ApplyForm, CancelForm, DisputeCancelForm, DraftForm, InviteForm, ReviewForm
 from marketplace.orders.states import HOLDING, Actor, State
-from marketplace.web import perform
+from marketplace.web import perform, safe_next
 
 bp = Blueprint("orders", __name__)
 
@@ -179,13 +179,14 @@ def act(order_id: int, action: str):
     if not PostOnlyForm().validate_on_submit():
         abort(400)
     outcome = perform(lambda: SIMPLE_ACTIONS[action](current_user, order))
+    back = safe_next(request.form.get("next"), url_for("orders.show", order_id=order.id))
     if outcome:
         # notify: order_<action> -> the other side (order reference, new state)
         flash(_done_message(action), "success")
-        return redirect(url_for("orders.show", order_id=order.id))
+        return redirect(back)
     if isinstance(outcome.error, InsufficientFunds):
         return _render_order(service.load_order(order_id, current_user), 409, short=outcome.error.short)
-    return redirect(url_for("orders.show", order_id=order.id))
+    return redirect(back)
 
 
 @bp.route("/orders/<int:order_id>/cancel", methods=["GET", "POST"])

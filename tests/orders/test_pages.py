@@ -64,7 +64,8 @@ def test_a_creator_applies_and_the_brand_selects_from_ranked_applicants(client, 
     strong_order = db.session.query(Order).filter_by(creator_id=strong.id).one()
     weak_order = db.session.query(Order).filter_by(creator_id=weak.id).one()
     assert client.post(f"/orders/{strong_order.id}/do/select").status_code == 302
-    assert client.post(f"/orders/{weak_order.id}/do/decline").status_code == 302
+    declined = client.post(f"/orders/{weak_order.id}/do/decline", data={"next": f"/briefs/{brief.id}/applicants"})
+    assert declined.headers["Location"].endswith(f"/briefs/{brief.id}/applicants")  # back to the list
     db.session.refresh(strong_order)
     db.session.refresh(weak_order)
     assert (strong_order.state, weak_order.state) == ("accepted", "declined")
