@@ -55,6 +55,7 @@ def mark_late(order: Order) -> Order:
         raise Conflict(_("Someone else got there first: order %(ref)s changed meanwhile.", ref=order.reference))
     db.session.add(OrderEvent(order_id=order.id, at=now, actor=Actor.SCHEDULER, action="mark_late",
                               from_state=order.state, to_state=order.state))
+    # notify: order_late -> brand (reference; they may now cancel with a full refund)
     db.session.flush()
     db.session.refresh(order)
     return order
@@ -73,6 +74,7 @@ def _apply(order_id: int, state: State, now: datetime) -> str:
     effect = DEADLINES[state].effect
     if effect == "expire":
         transitions.move(order, "expire", None, comment=_("Nobody answered in time."))
+        # notify: order_expired -> brand and creator (reference)
     elif effect == "approve":
         drafts.auto_approve(order)
     elif effect == "mark_late":

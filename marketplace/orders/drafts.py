@@ -38,6 +38,7 @@ def submit(user: User, order: Order, title: str, body: str, tags: str = "", uplo
     db.session.add(draft)
     db.session.flush()
     db.session.refresh(order)
+    # notify: draft_submitted -> brand (reference, draft number, review due at order.due_at)
     if order.revision_count >= current_app.config["MAX_REVISIONS"]:
         _approve(order, None, _("Every revision request was used, so this draft is approved."),
                  actor=Actor.SCHEDULER)
@@ -50,6 +51,7 @@ def _approve(order: Order, user: User | None, comment: str, *, actor: Actor | No
     transitions.move(order, "approve", user, comment=comment, actor=actor, approved_at=now)
     draft.decision, draft.decided_at = "approved", now
     db.session.flush()
+    # notify: draft_approved -> creator (reference, publish by)
 
 
 def approve(user: User, order: Order, comment: str = "") -> Order:
@@ -76,6 +78,7 @@ def request_revision(user: User, order: Order, comments: str) -> Order:
     transitions.move(order, "revise", user, comment=comments, revision_count=order.revision_count + 1)
     draft.decision, draft.decided_at, draft.comments = "revise", clock.now(), comments
     db.session.flush()
+    # notify: revision_requested -> creator (reference, comments, new due date)
     return order
 
 
@@ -92,6 +95,7 @@ def publish(user: User, order: Order) -> Order:
     transitions.move(order, "publish", user, published_at=clock.now(), note_id=note.id)
     file_note(note, order.brief.brand, order.reference, order_id=order.id,
               protection_days=order.brief.protection_days)
+    # notify: order_published -> brand (reference, note id, filing receipt)
     return order
 
 

@@ -78,7 +78,6 @@ def invite(brief_id: int, handle: str):
     standing = eligibility.check(creator, brief)
     if form.validate_on_submit() and (outcome := perform(lambda: service.invite(
             current_user, brief, creator, form.message.data, form.quote_cents(brief.currency)), form)):
-        # notify: order_invited -> creator (brief title, brand, fee)
         flash(_("Invitation sent to @%(handle)s.", handle=creator.handle), "success")
         return redirect(url_for("orders.show", order_id=outcome.value.id))
     return render_template("orders/invite.html", form=form, brief=brief, creator=creator, standing=standing,
@@ -96,7 +95,6 @@ def apply(brief_id: int):
         form.quote.data = from_cents(quote, brief.currency) if quote else None
     if form.validate_on_submit() and (outcome := perform(lambda: service.apply(
             current_user, brief, form.pitch.data, form.quote_cents(brief.currency)), form)):
-        # notify: order_applied -> brand (brief title, creator handle)
         flash(_("Your application is sent. The brand answers it from its list of applicants."), "success")
         return redirect(url_for("orders.show", order_id=outcome.value.id))
     standing = eligibility.check(profile, brief)
@@ -181,7 +179,6 @@ def act(order_id: int, action: str):
     outcome = perform(lambda: SIMPLE_ACTIONS[action](current_user, order))
     back = safe_next(request.form.get("next"), url_for("orders.show", order_id=order.id))
     if outcome:
-        # notify: order_<action> -> the other side (order reference, new state)
         flash(_done_message(action), "success")
         return redirect(back)
     if isinstance(outcome.error, InsufficientFunds):
@@ -197,7 +194,6 @@ def cancel(order_id: int):
     actor = transitions.actor_for(order, current_user)
     form = CancelForm()
     if form.validate_on_submit() and perform(lambda: service.cancel(current_user, order, form.reason.data), form):
-        # notify: order_cancelled -> the other side (order reference, refund, kill fee)
         flash(_("The order is cancelled."), "success")
         return redirect(url_for("orders.show", order_id=order.id))
     if form.is_submitted() and not form.errors:
@@ -214,7 +210,6 @@ def dispute_cancel(order_id: int):
     form = DisputeCancelForm()
     if form.validate_on_submit() and perform(lambda: service.cancel(
             current_user, order, form.reason.data, percent=form.percent.data), form):
-        # notify: order_cancelled_by_staff -> brand and creator (order reference, reason, refund share)
         flash(_("The order is cancelled; the reason is kept in its history."), "success")
         return redirect(url_for("orders.show", order_id=order.id))
     return _render_order(service.load_order(order_id, current_user), 422, cancel_form=form)
@@ -233,7 +228,6 @@ def submit_draft(order_id: int):
     if form.validate_on_submit() and perform(lambda: drafts.submit(
             current_user, order, form.title.data, form.body.data, form.tags.data,
             uploads=request.files.getlist(form.images.name)), form):
-        # notify: draft_submitted -> brand (order reference, draft number)
         flash(_("Your draft is handed in. The brand reviews it next."), "success")
         return redirect(url_for("orders.show", order_id=order.id))
     return render_template("orders/draft_form.html", order=order, form=form, latest=latest,
@@ -256,7 +250,6 @@ def review(order_id: int):
             done = perform(lambda: drafts.request_revision(current_user, order, form.comments.data), form)
             message = _("You asked for a revision. The creator sees your comments.")
         if done:
-            # notify: draft_approved or revision_requested -> creator (order reference, comments)
             flash(message, "success")
             return redirect(url_for("orders.show", order_id=order.id))
     return _render_order(service.load_order(order_id, current_user), 422, review_form=form)

@@ -114,6 +114,7 @@ def invite(user: User, brief: Brief, creator: CreatorProfile, message: str = "",
     fee, quote = _fee_for(brief, quote_cents)
     order = _new_order(brief, creator, State.INVITED, "invite", fee, quote, _clean_message(message))
     transitions.record_start(order, "invite", user, Actor.BRAND, order.message)
+    # notify: order_invited -> creator (brief title, brand name, fee, expires at order.due_at)
     db.session.flush()
     return order
 
@@ -127,6 +128,7 @@ def apply(user: User, brief: Brief, pitch: str = "", quote_cents: int | None = N
     fee, quote = _fee_for(brief, quote_cents)
     order = _new_order(brief, creator, State.APPLIED, "apply", fee, quote, _clean_message(pitch))
     transitions.record_start(order, "apply", user, Actor.CREATOR, order.message)
+    # notify: order_applied -> brand (brief title, creator handle, fee)
     db.session.flush()
     return order
 
@@ -162,6 +164,7 @@ def _take(order: Order, action: str, user: User) -> Order:
         transitions.move(order, action, user, accepted_at=clock.now())
     ledger.hold(brief.brand_id, order.id, total(order), f"{order.reference}-hold",
                 memo=f"order {order.reference}", actor=user)
+    # notify: order_accepted (accept) or order_selected (select) -> the other side (reference, amount held, draft due)
     return order
 
 
@@ -179,12 +182,14 @@ def select_applicant(user: User, order: Order) -> Order:
 def decline(user: User, order: Order, comment: str = "") -> Order:
     """The creator declines an invitation, or the brand declines an application."""
     transitions.move(order, "decline", user, comment=_clean_message(comment))
+    # notify: order_declined -> the other side (reference, comment)
     return order
 
 
 def withdraw(user: User, order: Order, comment: str = "") -> Order:
     """The creator withdraws an application, or the brand its invitation."""
     transitions.move(order, "withdraw", user, comment=_clean_message(comment))
+    # notify: order_withdrawn -> the other side (reference, comment)
     return order
 
 
@@ -219,6 +224,7 @@ def cancel(user: User, order: Order, reason: str = "", *, percent: int | None = 
         _pay_back(order, percent, user)
     if actor == Actor.STAFF:
         record_staff_action(user, "order.cancel", "order", order.id, reason, refund_percent=percent)
+    # notify: order_cancelled -> brand and creator, except the one who cancelled (reference, reason, refund, kill fee)
     return order
 
 
