@@ -49,7 +49,8 @@ def orders_helpers():
         profile = creators.profile_for(current_user)
         return service.orders_on_brief(brief, profile) if profile else []
 
-    return {"my_orders_on_brief": orders_of_brief, "order_state_label": transitions.state_label,
+    return {"my_orders_on_brief": orders_of_brief,
+            "orders_waiting_for_me": lambda: service.waiting_count(current_user), "order_state_label": transitions.state_label,
             "order_action_label": lambda action: str(transitions.ACTION_LABELS.get(action, action)),
             "order_actor_label": lambda actor: str(transitions.ACTOR_LABELS.get(actor, actor))}
 

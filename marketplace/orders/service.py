@@ -382,3 +382,17 @@ def money_moves(order: Order) -> dict:
     left = -sum(m.amount.cents for m in page.items if m.amount.cents < 0)
     return {"items": page.items, "held": Money(held, order.currency), "released": Money(left, order.currency),
             "now": Money(held - left, order.currency)}
+
+
+# The states in which each side has the next move (for dashboards).
+WAITING_ON = {Role.BRAND: (State.APPLIED, State.IN_REVIEW),
+              Role.CREATOR: (State.INVITED, State.ACCEPTED, State.APPROVED)}
+
+
+def waiting_count(user: User) -> int:
+    """How many of ``user``'s orders wait for them to act (0 without a profile)."""
+    try:
+        _orders, counts = orders_for(user, limit=0)
+    except NotAllowed:
+        return 0
+    return sum(counts.get(state, 0) for state in WAITING_ON.get(user.role, ()))

@@ -255,3 +255,11 @@ def test_draft_images_are_checked_kept_across_versions_private_and_published(cli
     db.session.refresh(order)
     from marketplace.notes.models import Note
     assert len(db.session.get(Note, order.note_id).images) == 1
+
+
+def test_dashboards_count_the_orders_waiting_for_each_side(client, login_as):
+    order = make_order("invited")
+    login_as(order.creator.user)
+    assert "1 order waits for you." in page(client, "/creator")
+    login_as(order.brand.user)
+    assert "Nothing waits for you." in page(client, "/brand")
