@@ -29,7 +29,7 @@ from marketplace.web import perform, safe_next
 
 bp = Blueprint("orders", __name__)
 
-# The one-button moves an order page offers (POST /orders/<id>/<action>); cancelling has its
+# The one-button moves an order page offers (POST /orders/<id>/do/<action>); cancelling has its
 # own confirmation page, submitting a draft and reviewing have forms.
 SIMPLE_ACTIONS = {
     "accept": lambda user, order: service.accept(user, order),
@@ -50,7 +50,8 @@ def orders_helpers():
         return service.orders_on_brief(brief, profile) if profile else []
 
     return {"my_orders_on_brief": orders_of_brief,
-            "orders_waiting_for_me": lambda: service.waiting_count(current_user), "order_state_label": transitions.state_label,
+            "orders_waiting_for_me": lambda: service.waiting_count(current_user),
+            "order_state_label": transitions.state_label,
             "order_action_label": lambda action: str(transitions.ACTION_LABELS.get(action, action)),
             "order_actor_label": lambda actor: str(transitions.ACTOR_LABELS.get(actor, actor))}
 
@@ -107,14 +108,7 @@ def apply(brief_id: int):
 @audience(Role.BRAND, Role.STAFF)
 def applicants(brief_id: int):
     brief = briefs.load_brief(brief_id, current_user, edit=not current_user.is_staff)
-    speaker = scoring.Speaker()
-    rows = []
-    for order in service.applicants(brief):
-        reasons = scoring.explain(order.creator, brief, speaker)
-        rows.append({"order": order, "reasons": reasons, "score": scoring.total(reasons)})
-    waiting = [r for r in rows if r["order"].state == State.APPLIED]
-    answered = [r for r in rows if r["order"].state != State.APPLIED]
-    waiting.sort(key=lambda r: (-r["score"], r["order"].id))
+    waiting, answered = service.ranked_applicants(brief)
     return render_template("orders/applicants.html", brief=brief, waiting=waiting, answered=answered,
                            slots_taken=service.slots_taken(brief))
 

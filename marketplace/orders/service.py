@@ -26,6 +26,7 @@ from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.books import lock_waits_refused
 from marketplace.ledger.models import AccountKind
+from marketplace.matching import scoring
 from marketplace.money import Money, share_of
 from marketplace.orders import transitions
 from marketplace.orders.models import Order
@@ -332,9 +333,23 @@ def orders_on_brief(brief: Brief, creator: CreatorProfile | None = None) -> list
 
 
 def applicants(brief: Brief) -> list[Order]:
-    """The brief's open applications (and those already selected or declined after them)."""
+    """The brief's applications, oldest first, whatever became of them."""
     return list(db.session.scalars(select(Order).where(
         Order.brief_id == brief.id, Order.way_in == "apply").order_by(Order.created_at)))
+
+
+def ranked_applicants(brief: Brief) -> tuple[list[dict], list[dict]]:
+    """The applications waiting for the brand, best match first by the same score and reasons
+    as the brief's ranked creators (``matching.scoring``), and those already answered.
+    Each row: ``{"order", "reasons", "score"}``."""
+    speaker = scoring.Speaker()
+    rows = []
+    for order in applicants(brief):
+        reasons = scoring.explain(order.creator, brief, speaker)
+        rows.append({"order": order, "reasons": reasons, "score": scoring.total(reasons)})
+    waiting = sorted((r for r in rows if r["order"].state == State.APPLIED),
+                     key=lambda r: (-r["score"], r["order"].id))
+    return waiting, [r for r in rows if r["order"].state != State.APPLIED]
 
 
 def _duration(delta: timedelta) -> str:
