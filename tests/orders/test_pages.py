@@ -263,3 +263,28 @@ def test_dashboards_count_the_orders_waiting_for_each_side(client, login_as):
     assert "1 order waits for you." in page(client, "/creator")
     login_as(order.brand.user)
     assert "Nothing waits for you." in page(client, "/brand")
+
+
+def test_an_ineligible_creator_cannot_apply_and_is_told_why(client, login_as):
+    brief = make_brief(min_followers=100000)
+    creator = make_eligible_creator(handle="smallvoice", followers=500)
+    login_as(creator.user)
+    html = page(client, f"/briefs/{brief.id}/apply")
+    assert "You cannot apply yet" in html
+    response = client.post(f"/briefs/{brief.id}/apply", data={"pitch": "Hello"}, follow_redirects=True)
+    assert response.status_code == 422 and "flash-error" in response.get_data(as_text=True)
+    assert db.session.query(Order).count() == 0
+
+
+def test_a_creator_declines_an_invitation_and_withdraws_an_application(client, login_as):
+    invited = make_order("invited")
+    applied = make_order("applied")
+    login_as(invited.creator.user)
+    assert client.post(f"/orders/{invited.id}/do/decline").status_code == 302
+    login_as(applied.creator.user)
+    assert client.post(f"/orders/{applied.id}/do/withdraw").status_code == 302
+    db.session.refresh(invited)
+    db.session.refresh(applied)
+    assert (invited.state, applied.state) == ("declined", "withdrawn")
+    html = page(client, f"/orders/{applied.id}")
+    assert "What you can do now" not in html and "withdraw" in html  # in the timeline, no buttons left
