@@ -75,6 +75,7 @@ def _install_plugins() -> None:
     the first request or command (outbox handlers, session listeners, upload folders)."""
     import marketplace.creators.service  # noqa: F401  (the avatars upload folder)
     import marketplace.notes.images  # noqa: F401  (the note images upload folder)
+    import marketplace.orders.images  # noqa: F401  (the draft images upload folder)
     import marketplace.search.sync  # noqa: F401  (search.reindex items)
     import marketplace.uploads  # noqa: F401  (uploads.remove items, the orphan sweep)
 
@@ -92,13 +93,14 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.matching.routes import bp as matching_bp
     from marketplace.notes.routes import bp as notes_bp
     from marketplace.notifications.routes import bp as notifications_bp
+    from marketplace.orders.routes import bp as orders_bp
     from marketplace.payout_accounts.routes import bp as payout_accounts_bp
     from marketplace.search.routes import bp as search_bp
     from marketplace.staff.routes import bp as staff_bp
 
     for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
                       matching_bp, notes_bp, filings_bp, search_bp, ledger_bp, funding_bp,
-                      payout_accounts_bp, notifications_bp):
+                      payout_accounts_bp, notifications_bp, orders_bp):
         app.register_blueprint(blueprint)
 
 

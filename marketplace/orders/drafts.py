@@ -15,23 +15,26 @@ from marketplace.errors import Conflict, Invalid
 from marketplace.extensions import db
 from marketplace.filings.service import file_note
 from marketplace.notes import service as notes
-from marketplace.orders import transitions
+from marketplace.orders import images, transitions
 from marketplace.orders.models import Draft, Order
 from marketplace.orders.states import Actor
 
 COMMENTS_MAX = 2000
 
 
-def submit(user: User, order: Order, title: str, body: str, tags: str = "") -> Draft:
-    """The creator hands in a draft for review. When the brand has used every revision
-    request, the draft is approved at once (DESIGN: "after 3 revision requests the next
-    draft is approved")."""
+def submit(user: User, order: Order, title: str, body: str, tags: str = "", uploads=()) -> Draft:
+    """The creator hands in a draft for review, with images checked as a note's (none sent:
+    the previous version's are kept). When the brand has used every revision request, the
+    draft is approved at once (DESIGN: "after 3 revision requests the next draft is approved")."""
     title, body = notes.check_text(title, body)
     tag_list = notes.parse_tags(tags)
+    checked = images.check(uploads)
+    previous = order.latest_draft
     now = clock.now()
     transitions.move(order, "submit", user, submitted_at=now)
     draft = Draft(order_id=order.id, number=len(order.drafts) + 1, title=title, body=body,
                   tags=",".join(tag_list), submitted_at=now)
+    images.attach(draft, checked, previous)
     db.session.add(draft)
     db.session.flush()
     db.session.refresh(order)
@@ -84,7 +87,8 @@ def publish(user: User, order: Order) -> Order:
         raise Conflict(_("Only an approved draft can be published."))
     if transitions.actor_for(order, user) != Actor.CREATOR:
         raise transitions.refusal(order, "publish", transitions.actor_for(order, user))
-    note = notes.publish_note(order.creator, draft.title, draft.body, draft.tags, is_paid=True)
+    note = notes.publish_note(order.creator, draft.title, draft.body, draft.tags, is_paid=True,
+                              uploads=images.as_uploads(draft))
     transitions.move(order, "publish", user, published_at=clock.now(), note_id=note.id)
     file_note(note, order.brief.brand, order.reference, order_id=order.id,
               protection_days=order.brief.protection_days)
@@ -115,3 +119,16 @@ def diff(old: Draft, new: Draft) -> list[tuple[str, str]]:
             if j2 > j1:
                 out.append(("added", " ".join(b[j1:j2])))
     return out
+
+
+def checklist(brief, draft: Draft | None) -> list[dict]:
+    """The brief's must-include and must-avoid points, for beside the draft: each with
+    whether the draft's words mention it (a hint for the people checking, not a rule)."""
+    text = ((draft.title + "\n" + draft.body + "\n" + " ".join(draft.tag_list)).casefold()
+            if draft is not None else None)
+    items = []
+    for kind, points in (("include", brief.must_include_list), ("avoid", brief.must_avoid_list)):
+        for point in points:
+            items.append({"kind": kind, "text": point,
+                          "mentioned": None if text is None else point.strip().casefold() in text})
+    return items

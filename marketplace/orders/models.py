@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
@@ -132,7 +132,25 @@ class Draft(db.Model):
     comments: Mapped[str] = mapped_column(Text, default="")  # the brand's revision request
 
     order: Mapped[Order] = relationship(back_populates="drafts")
+    images: Mapped[list[DraftImage]] = relationship(back_populates="draft", order_by="DraftImage.position",
+                                                    cascade="all, delete-orphan")
 
     @property
     def tag_list(self) -> list[str]:
         return split_codes(self.tags)
+
+
+class DraftImage(db.Model):
+    """An image of a draft version, checked like a note's (``notes.images``) and kept in the
+    upload store's ``order_drafts`` folder; only the order's brand, creator and staff see it."""
+
+    __tablename__ = "order_draft_images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("order_drafts.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(64), unique=True)  # random, never the uploader's
+    content_type: Mapped[str] = mapped_column(String(32))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    draft: Mapped[Draft] = relationship(back_populates="images")

@@ -8,9 +8,11 @@ and every function only flushes: the page, CLI command or job commits.
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from marketplace import clock, eligibility
@@ -23,6 +25,8 @@ from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.ledger.books import lock_waits_refused
+from marketplace.ledger.models import AccountKind
+from marketplace.matching import scoring
 from marketplace.money import Money, share_of
 from marketplace.orders import transitions
 from marketplace.orders.models import Order
@@ -268,3 +272,146 @@ def complete(order: Order) -> Order:
     db.session.flush()
     db.session.expire(order.creator)
     return order
+
+
+# ---- what pages show ---------------------------------------------------------------------
+
+def expected_payout(order: Order) -> tuple[Money, datetime] | None:
+    """What the creator should receive for the order, and when, from the moment they accept:
+    the fee less the platform's commission, due ``PAYOUT_HOLD_HOURS`` after the metrics
+    window closes (counted from publishing, or from the brief's publish-by date until then).
+    None before acceptance and for orders that did not go ahead."""
+    if order.state not in TAKING_SLOT:
+        return None
+    config = current_app.config
+    amount = order.fee_cents - share_of(order.fee_cents, config["CREATOR_COMMISSION_BPS"])
+    if order.metrics_closed_at is not None:
+        closes = order.metrics_closed_at
+    else:
+        start = order.published_at or max(order.brief.publish_by, clock.now())
+        closes = start + timedelta(days=order.brief.metrics_window_days)
+    return Money(amount, order.currency), closes + timedelta(hours=config["PAYOUT_HOLD_HOURS"])
+
+
+def refund_split(order: Order, user: User) -> dict | None:
+    """What cancelling now would do with the held money, for the confirmation step: the
+    brand's refund and the creator's kill fee (None when nothing is held)."""
+    if order.state not in HOLDING:
+        return None
+    percent = refund_percent(order, transitions.actor_for(order, user))
+    back_fee, kill_fee = ledger.split(Money(order.fee_cents, order.currency), percent * 100)
+    back_service, kept_service = ledger.split(Money(order.service_fee_cents, order.currency), percent * 100)
+    return {"percent": percent, "refund": back_fee + back_service, "kill_fee": kill_fee, "kept_service": kept_service}
+
+
+def _viewer_scope(user: User):
+    """The condition that limits a list to ``user``'s orders (None: staff see every order)."""
+    if user.role == Role.BRAND:
+        return Order.brand_id == brand_of(user).id
+    if user.role == Role.CREATOR:
+        return Order.creator_id == creator_of(user).id
+    if user.role == Role.STAFF:
+        return None
+    raise NotAllowed(_("Only brands, creators and staff have orders."))
+
+
+def orders_for(user: User, state: str | None = None, limit: int = 200) -> tuple[list[Order], dict[str, int]]:
+    """``user``'s orders (staff: everyone's), newest first, optionally in one state, and how
+    many there are in each state."""
+    scope = _viewer_scope(user)
+    where = [scope] if scope is not None else []
+    counts = dict(db.session.execute(
+        select(Order.state, func.count()).where(*where).group_by(Order.state)).all())
+    query = select(Order).where(*where)
+    if state:
+        query = query.where(Order.state == state)
+    orders = list(db.session.scalars(query.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)))
+    return orders, counts
+
+
+def orders_on_brief(brief: Brief, creator: CreatorProfile | None = None) -> list[Order]:
+    query = select(Order).where(Order.brief_id == brief.id)
+    if creator is not None:
+        query = query.where(Order.creator_id == creator.id)
+    return list(db.session.scalars(query.order_by(Order.created_at.desc())))
+
+
+def applicants(brief: Brief) -> list[Order]:
+    """The brief's applications, oldest first, whatever became of them."""
+    return list(db.session.scalars(select(Order).where(
+        Order.brief_id == brief.id, Order.way_in == "apply").order_by(Order.created_at)))
+
+
+def ranked_applicants(brief: Brief) -> tuple[list[dict], list[dict]]:
+    """The applications waiting for the brand, best match first by the same score and reasons
+    as the brief's ranked creators (``matching.scoring``), and those already answered.
+    Each row: ``{"order", "reasons", "score"}``."""
+    speaker = scoring.Speaker()
+    rows = []
+    for order in applicants(brief):
+        reasons = scoring.explain(order.creator, brief, speaker)
+        rows.append({"order": order, "reasons": reasons, "score": scoring.total(reasons)})
+    waiting = sorted((r for r in rows if r["order"].state == State.APPLIED),
+                     key=lambda r: (-r["score"], r["order"].id))
+    return waiting, [r for r in rows if r["order"].state != State.APPLIED]
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = []
+    if days:
+        parts.append(ngettext("%(num)d day", "%(num)d days", days))
+    if hours or (days and not parts):
+        parts.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if not days and not hours:
+        parts.append(ngettext("%(num)d minute", "%(num)d minutes", max(minutes, 1)))
+    return " ".join(parts)
+
+
+def deadline_sentence(order: Order, now: datetime | None = None) -> str | None:
+    """The current deadline as a sentence: who has how long to do what ("the brand has
+    2 days 4 hours to review the draft"), or what happens now that it has passed."""
+    if order.due_at is None or order.is_final:
+        return None
+    now = now or clock.now()
+    left = order.due_at - now
+    if left.total_seconds() <= 0:
+        if transitions.is_late(order, now):
+            return _("The creator missed the date; the brand may cancel with a full refund.")
+        return _("The deadline has passed; the scheduler applies it shortly.")
+    time = _duration(left)
+    sentences = {
+        State.INVITED: _("The creator has %(time)s to answer the invitation.", time=time),
+        State.APPLIED: _("The brand has %(time)s to answer the application.", time=time),
+        State.ACCEPTED: _("The creator has %(time)s to hand in a draft.", time=time),
+        State.IN_REVIEW: _("The brand has %(time)s to review the draft; after that it is approved.", time=time),
+        State.APPROVED: _("The creator has %(time)s to publish the approved draft.", time=time),
+        State.PUBLISHED: _("The metrics window closes in %(time)s.", time=time),
+    }
+    return sentences.get(order.state)
+
+
+def money_moves(order: Order) -> dict:
+    """The order's escrow: every movement, what was held and what left it (released,
+    refunded or settled)."""
+    page = ledger.movements((AccountKind.ORDER_ESCROW, order.id), per_page=100)
+    held = sum(m.amount.cents for m in page.items if m.amount.cents > 0)
+    left = -sum(m.amount.cents for m in page.items if m.amount.cents < 0)
+    return {"items": page.items, "held": Money(held, order.currency), "released": Money(left, order.currency),
+            "now": Money(held - left, order.currency)}
+
+
+# The states in which each side has the next move (for dashboards).
+WAITING_ON = {Role.BRAND: (State.APPLIED, State.IN_REVIEW),
+              Role.CREATOR: (State.INVITED, State.ACCEPTED, State.APPROVED)}
+
+
+def waiting_count(user: User) -> int:
+    """How many of ``user``'s orders wait for them to act (0 without a profile)."""
+    try:
+        _orders, counts = orders_for(user, limit=0)
+    except NotAllowed:
+        return 0
+    return sum(counts.get(state, 0) for state in WAITING_ON.get(user.role, ()))

@@ -59,13 +59,33 @@ def cast(live_app):
         topup = ledger.credit_topup(brand.id, Money(12_345_678, "CNY"), "topup-stripe-pi_" + "3PqLong" * 6)
         ledger.hold(brand.id, 7701, Money(3_300_000, "CNY"), "order-7701-hold")
         db.session.commit()
+        order = _order_with_versions(open_brief, creator, staff)
+        applicant = make_eligible_creator(handle="phoneapplicant")
+        from marketplace.orders import service as orders
+        orders.apply(applicant.user, open_brief, "Pitch " + LONG_WORD)
+        db.session.commit()
         return {
+            "order": order.id, "applicant": applicant.handle,
             "staff": staff.email, "brand": brand.user.email, "waiting": waiting.user.email,
             "creator": creator.user.email, "handle": creator.handle, "brand_id": brand.id,
             "open": open_brief.id, "draft": draft.id, "waiting_draft": waiting_draft.id,
             "note": pictured.id, "filed_note": filed.note_id, "receipt": filed.code,
             "txn": topup.id, "ledger_account": topup.entries[0].account_id,
         }
+
+
+def _order_with_versions(brief, creator, staff):
+    """An order in review with two draft versions, a revision request and a long word."""
+    from marketplace.extensions import db
+    from marketplace.orders import drafts
+    from tests.factories import make_order
+
+    order = make_order("accepted", brief=brief, creator=creator)
+    drafts.submit(creator.user, order, "Sunscreen day " + LONG_WORD, "SPF 50 all day.\n" + LONG_WORD, "防晒")
+    drafts.request_revision(brief.brand.user, order, "Please mention reapplying. " + LONG_WORD)
+    drafts.submit(creator.user, order, "Sunscreen day " + LONG_WORD, "SPF 50 all day, reapply.\n" + LONG_WORD, "防晒")
+    db.session.commit()
+    return order
 
 
 def _pages(c: dict) -> dict[str, list[str]]:
@@ -83,11 +103,16 @@ def _pages(c: dict) -> dict[str, list[str]]:
             "/creator", "/creator/profile", "/briefs", f"/briefs/{c['open']}", "/notes/mine", "/notes/new",
             f"/notes/{c['note']}", f"/notes/{c['note']}/edit", f"/notes/{c['filed_note']}", "/account", "/account/password",
             "/staff",  # 403
+            "/orders", f"/orders/{c['order']}", f"/orders/{c['order']}/drafts", f"/orders/{c['order']}/drafts?a=1&b=2",
+            f"/orders/{c['order']}/cancel", f"/orders/{c['order']}/draft", f"/briefs/{c['open']}/apply",
         ],
         "brand": [
             "/brand", "/brand/profile", "/brand/briefs", "/briefs/new", f"/briefs/{c['draft']}",
             f"/briefs/{c['draft']}/edit", f"/briefs/{c['open']}", f"/briefs/{c['open']}/matches",
             f"/briefs/{c['open']}/matches?category=beauty&min_followers=1000", "/account",
+            "/orders", "/orders?state=in_review", f"/orders/{c['order']}", f"/orders/{c['order']}/cancel",
+            f"/orders/{c['order']}/drafts", f"/briefs/{c['open']}/applicants",
+            f"/briefs/{c['open']}/invite/{c['applicant']}",
         ],
         "waiting": ["/brand", f"/briefs/{c['waiting_draft']}"],
         "staff": [
@@ -95,7 +120,7 @@ def _pages(c: dict) -> dict[str, list[str]]:
             "/staff/api-tokens", f"/staff/notes/{c['note']}", f"/staff/notes/{c['filed_note']}", f"/c/{c['handle']}",
             f"/briefs/{c['open']}/matches", "/account", "/staff/ledger/", "/staff/ledger/?q=GlowLab",
             "/staff/ledger/transactions", f"/staff/ledger/accounts/{c['ledger_account']}",
-            f"/staff/ledger/transactions/{c['txn']}",
+            f"/staff/ledger/transactions/{c['txn']}", "/staff/orders", f"/orders/{c['order']}",
         ],
     }
 

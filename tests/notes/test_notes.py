@@ -137,7 +137,7 @@ def test_paid_unfiled_note_tells_its_creator_why_and_how_to_file(client, login_a
     note = make_note(creator, title="For a brand", is_paid=True)
     page = client.get(f"/notes/{note.id}").get_data(as_text=True)
     assert "This note is not shown in search." in page
-    assert "publish this note through that order" in page
+    assert "publish your approved draft from the order" in page
     client.get("/logout")
     mine = client.get("/notes/mine").get_data(as_text=True)
     assert "is not filed" in mine
