@@ -107,9 +107,10 @@ def _register_cli(app: Flask) -> None:
     from marketplace.auth.cli import users_cli
     from marketplace.cli import config_table, demo_cli
     from marketplace.ledger.cli import ledger_cli
+    from marketplace.metrics.cli import metrics_cli
     from marketplace.outbox.cli import outbox_cli
     from marketplace.search.cli import search_cli
 
     for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli, outbox_cli,
-                    audit_cli, ledger_cli):
+                    audit_cli, ledger_cli, metrics_cli):
         app.cli.add_command(command)
