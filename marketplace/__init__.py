@@ -90,6 +90,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.funding.routes import bp as funding_bp
     from marketplace.main.routes import bp as main_bp
     from marketplace.matching.routes import bp as matching_bp
+    from marketplace.metrics.routes import bp as metrics_bp
     from marketplace.notes.routes import bp as notes_bp
     from marketplace.payout_accounts.routes import bp as payout_accounts_bp
     from marketplace.search.routes import bp as search_bp
@@ -97,7 +98,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
                       matching_bp, notes_bp, filings_bp, search_bp, ledger_bp, funding_bp,
-                      payout_accounts_bp):
+                      payout_accounts_bp, metrics_bp):
         app.register_blueprint(blueprint)
 
 

@@ -108,3 +108,13 @@ def test_the_migration_installs_the_same_guard():
     spec.loader.exec_module(migration)
     assert migration.SNAPSHOT_GUARD_SQLITE == guard.SQLITE_INSTALL
     assert migration.SNAPSHOT_GUARD_POSTGRES == guard.POSTGRES_INSTALL
+
+
+def test_the_cli_runs_the_job_once(runner, frozen_clock):
+    order = make_order("published")
+    closes = _closed(order, frozen_clock)
+    make_metric_report(order.note_id, as_of=closes)
+    db.session.commit()
+    result = runner.invoke(args=["metrics", "close-windows"])
+    assert result.exit_code == 0 and "1 order(s)" in result.output
+    assert runner.invoke(args=["metrics", "close-windows"]).output.count("0 order(s)") == 1
