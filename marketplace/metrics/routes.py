@@ -9,10 +9,16 @@ from marketplace.auth.models import Role
 from marketplace.formatting import as_of_day
 from marketplace.metrics import charts, ingest, reports
 from marketplace.metrics.forms import CsvUploadForm
-from marketplace.metrics.service import waiting_sentence
+from marketplace.metrics.service import frozen_snapshot, waiting_sentence
 from marketplace.web import perform
 
 bp = Blueprint("metrics", __name__)
+
+
+# For order pages (in lower areas): "Waiting for metrics since 3 May 2026." or None, and the
+# frozen settlement snapshot (``.checksum``, ``.data``) or None.
+bp.add_app_template_global(waiting_sentence, "metrics_waiting")
+bp.add_app_template_global(frozen_snapshot, "settlement_snapshot")
 
 
 @bp.route("/reports")

@@ -128,3 +128,11 @@ def test_the_charts_fit_a_phone():
     assert 'viewBox="0 0 360 ' in svg and 'width="100%"' in svg and "<title" in svg
     bars = charts.creator_chart([("<lin>", 10, 2)], "C", ("R", "E"))
     assert "&lt;lin&gt;" in bars and "<lin>" not in bars
+
+
+def test_order_pages_get_the_waiting_sentence_and_snapshot_as_template_helpers(app, frozen_clock):
+    order = make_order("published")
+    frozen_clock.set_now(order.due_at + timedelta(days=1))
+    render = app.jinja_env.from_string("{{ metrics_waiting(order) }}|{{ settlement_snapshot(order) }}")
+    assert render.render(order=order).startswith("Waiting for metrics since ")
+    assert render.render(order=order).endswith("|None")
