@@ -118,3 +118,41 @@ def test_the_cli_runs_the_job_once(runner, frozen_clock):
     result = runner.invoke(args=["metrics", "close-windows"])
     assert result.exit_code == 0 and "1 order(s)" in result.output
     assert runner.invoke(args=["metrics", "close-windows"]).output.count("0 order(s)") == 1
+
+
+def test_two_jobs_at_once_close_each_window_once(app, frozen_clock):
+    """Two scheduler processes (threads with their own connections) run the job together."""
+    import threading
+
+    from marketplace import clock
+    from marketplace.metrics.models import SettlementSnapshot
+    from sqlalchemy import func, select
+
+    orders = [make_order("published") for _ in range(3)]
+    closes = max(_closed(o, frozen_clock) for o in orders)
+    for order in orders:
+        make_metric_report(order.note_id, as_of=order.due_at)
+    db.session.commit()
+    frozen_clock.set_now(closes)
+    barrier, moved, errors = threading.Barrier(2), [], []
+
+    def work():
+        with app.app_context():
+            clock.set_now(closes)
+            barrier.wait()
+            try:
+                moved.append(jobs.close_windows())
+            except Exception as error:  # what this test exists to catch
+                errors.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == [] and sum(moved) == 3, (moved, errors)
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(SettlementSnapshot)) == 3
+    assert all(len([e for e in o.events if e.action == "close_metrics"]) == 1 for o in orders)
