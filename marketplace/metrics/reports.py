@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from marketplace import clock
+from marketplace.brands.models import BrandProfile
 from marketplace.briefs.models import Brief
 from marketplace.errors import NotFound
 from marketplace.extensions import db
@@ -155,7 +156,6 @@ def briefs_for(viewer) -> list[tuple[Brief, BriefReport]]:
     """Every non-draft brief of the viewer's brand with its report, newest first."""
     query = select(Brief).where(Brief.state != "draft").order_by(Brief.created_at.desc(), Brief.id.desc())
     if not getattr(viewer, "is_staff", False):
-        from marketplace.brands.models import BrandProfile
         query = query.join(BrandProfile, BrandProfile.id == Brief.brand_id).where(BrandProfile.user_id == viewer.id)
     return [(brief, brief_report(brief, with_charts=False)) for brief in db.session.scalars(query)]
 

@@ -95,7 +95,7 @@ def upload():
                 answers, imported = outcome.value, True
             elif isinstance(outcome.error, ingest.CsvRefused):
                 answers = outcome.error.answers
-        if not imported:
-            status = 422
+    if form.is_submitted() and not imported:
+        status = 422
     return render_template("metrics/upload.html", form=form, answers=answers, imported=imported,
                            columns=ingest.CSV_COLUMNS, history=entries_about("metrics_upload", 20)), status
