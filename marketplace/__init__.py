@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.funding.routes import bp as funding_bp
     from marketplace.main.routes import bp as main_bp
     from marketplace.matching.routes import bp as matching_bp
+    from marketplace.metrics.routes import bp as metrics_bp
     from marketplace.notes.routes import bp as notes_bp
     from marketplace.notifications.routes import bp as notifications_bp
     from marketplace.orders.routes import bp as orders_bp
@@ -100,7 +101,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
                       matching_bp, notes_bp, filings_bp, search_bp, ledger_bp, funding_bp,
-                      payout_accounts_bp, notifications_bp, orders_bp):
+                      payout_accounts_bp, notifications_bp, orders_bp, metrics_bp):
         app.register_blueprint(blueprint)
 
 
@@ -110,10 +111,11 @@ def _register_cli(app: Flask) -> None:
     from marketplace.auth.cli import users_cli
     from marketplace.cli import config_table, demo_cli
     from marketplace.ledger.cli import ledger_cli
+    from marketplace.metrics.cli import metrics_cli
     from marketplace.outbox.cli import outbox_cli
     from marketplace.scheduler.cli import scheduler_cli
     from marketplace.search.cli import search_cli
 
     for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli, outbox_cli,
-                    audit_cli, ledger_cli, scheduler_cli):
+                    audit_cli, ledger_cli, scheduler_cli, metrics_cli):
         app.cli.add_command(command)

@@ -25,4 +25,4 @@ def respond(action: Callable[[], Any], render: Callable[[Any], Any]):
     return render(outcome.value)
 
 
-from marketplace.api import briefs, document, feed, search  # noqa: E402,F401
+from marketplace.api import briefs, document, feed, metrics, search  # noqa: E402,F401
