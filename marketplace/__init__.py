@@ -108,8 +108,9 @@ def _register_cli(app: Flask) -> None:
     from marketplace.cli import config_table, demo_cli
     from marketplace.ledger.cli import ledger_cli
     from marketplace.outbox.cli import outbox_cli
+    from marketplace.payouts.cli import payouts_cli
     from marketplace.search.cli import search_cli
 
     for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli, outbox_cli,
-                    audit_cli, ledger_cli):
+                    audit_cli, ledger_cli, payouts_cli):
         app.cli.add_command(command)

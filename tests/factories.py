@@ -204,3 +204,41 @@ def make_order(state: str = "invited", *, brief=None, creator=None, funded: bool
     db.session.refresh(order)
     assert order.state == state, (order.state, state)
     return order
+
+
+def make_payout_account(creator, local_stripe=None, *, ready: bool = True):
+    """The creator's payout account row; with ``local_stripe``, a real connected account at
+    the local server (activated when ``ready``)."""
+    from marketplace.payments import gateway
+    from marketplace.payout_accounts.models import PayoutAccount
+
+    stripe_id = None
+    if local_stripe is not None:
+        status = gateway.create_express_account(creator.user.email, idempotency_key=f"test-acct-{creator.id}")
+        stripe_id = status.id
+        if ready:
+            local_stripe.activate(stripe_id)
+    else:
+        stripe_id = f"acct_test{creator.id}"
+    account = PayoutAccount(creator_id=creator.id, idempotency_key=f"payout-account-test-{creator.id}",
+                            stripe_account_id=stripe_id, details_submitted=ready, payouts_enabled=ready,
+                            transfers_active=ready, requirements_due=[] if ready else ["individual.verification.document"])
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def make_payout(local_stripe=None, *, reads: int = 0, ready: bool = True, order=None, **brief_fields):
+    """An order settled on a snapshot with ``reads`` (committed), its payout due now."""
+    from types import SimpleNamespace
+
+    from marketplace.payouts import settlement
+
+    from marketplace.payout_accounts.models import PayoutAccount
+
+    order = order or make_order("metrics_reported", **brief_fields)
+    if db.session.query(PayoutAccount).filter_by(creator_id=order.creator_id).first() is None:
+        make_payout_account(order.creator, local_stripe, ready=ready)
+    payout = settlement.settle(order, SimpleNamespace(reads=reads, checksum="0" * 64))
+    db.session.commit()
+    return payout

@@ -1,0 +1,222 @@
+"""Paying due payouts through the gateway, exactly once.
+
+1. **Claim** a batch with one conditional UPDATE: ``state = processing``, a lease
+   (``claimed_until``) and this run's ``claim_token``, only where the payout is still due (or
+   processing with its lease lapsed: a runner crashed mid-flight). On PostgreSQL the
+   candidates are picked ``FOR UPDATE SKIP LOCKED``, so runners take different rows.
+2. **Pace** the batch through the shared token bucket (``ratelimit``).
+3. **Pay** each: a payout tried before (a crash, a timeout, a 5xx) first asks the gateway
+   whether a transfer with its group (``payout-<id>``) exists; if not, the transfer is sent
+   with the idempotency key stored on the row when it was settled, so even two calls make one
+   transfer. Then, in one transaction: the payout is marked paid with the transfer id (only
+   if this run still holds it), the ledger books creator payable → paid out, and the order
+   moves payout_scheduled → paid → completed.
+4. A gateway that is unavailable (timeout, 5xx, 429 after the client's own retries) puts the
+   payout back as due after a backoff; after ``PAYOUT_MAX_ATTEMPTS`` it is failed with the
+   reason, for staff to retry. An account that cannot receive transfers holds the payout until
+   it can.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import OperationalError
+
+from marketplace import clock
+from marketplace.errors import Conflict
+from marketplace.extensions import db
+from marketplace.ledger import service as ledger
+from marketplace.money import Money
+from marketplace.orders import service as orders
+from marketplace.orders import transitions
+from marketplace.orders.models import Order
+from marketplace.payments import gateway
+from marketplace.payments.errors import GatewayError, GatewayUnavailable
+from marketplace.payout_accounts.models import PayoutAccount
+from marketplace.payouts import ratelimit
+from marketplace.payouts.models import Payout, PayoutState
+from marketplace.transaction import run_job
+
+log = logging.getLogger(__name__)
+P = PayoutState
+# Refusals that mean "the account cannot take money yet", not "this payout is wrong".
+ACCOUNT_NOT_READY = {"insufficient_capabilities_for_transfer", "account_invalid"}
+BUSY = {"idempotency_key_in_use", "lock_timeout", "rate_limit"}
+
+
+@dataclass
+class RunReport:
+    paid: int = 0
+    retrying: int = 0
+    failed: int = 0
+    held: int = 0
+    lost_claims: int = 0
+    outcomes: list[str] = field(default_factory=list)
+
+    def total(self) -> int:
+        return self.paid
+
+
+def _claimable(now):
+    return or_(
+        and_(Payout.state == P.DUE, Payout.due_at <= now,
+             or_(Payout.next_try_at.is_(None), Payout.next_try_at <= now)),
+        and_(Payout.state == P.PROCESSING, Payout.claimed_until < now),
+    )
+
+
+def claim(token: str, limit: int) -> list[int]:
+    """Take up to ``limit`` due payouts for this run (commits). Ids in due order."""
+    now = clock.now()
+    query = select(Payout.id).where(_claimable(now)).order_by(Payout.due_at, Payout.id).limit(limit)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    if not ids:
+        db.session.rollback()
+        return []
+    lease = timedelta(seconds=current_app.config["PAYOUT_LEASE_SECONDS"])
+    db.session.execute(
+        update(Payout).where(Payout.id.in_(ids), _claimable(now))
+        .values(state=P.PROCESSING, claimed_until=now + lease, claim_token=token, attempts=Payout.attempts + 1)
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return list(db.session.scalars(select(Payout.id).where(
+        Payout.id.in_(ids), Payout.claim_token == token, Payout.state == P.PROCESSING).order_by(Payout.due_at, Payout.id)))
+
+
+def _ours(payout_id: int, token: str):
+    return and_(Payout.id == payout_id, Payout.state == P.PROCESSING, Payout.claim_token == token)
+
+
+def _release(payout_id: int, token: str, **values) -> None:
+    result = db.session.execute(update(Payout).where(_ours(payout_id, token))
+                                .values(claimed_until=None, claim_token=None, **values)
+                                .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        raise Conflict(_("Payout %(id)s was taken over by another runner.", id=payout_id))
+
+
+def hold(payout_id: int, token: str, reason: str) -> str:
+    _release(payout_id, token, state=P.HELD, last_error=reason)
+    # notify: payout_held -> creator (amount, reason: finish the payout account at /creator/payouts)
+    return "held"
+
+
+def retry_later(payout_id: int, token: str, attempts: int, reason: str) -> str:
+    config = current_app.config
+    if attempts >= config["PAYOUT_MAX_ATTEMPTS"]:
+        _release(payout_id, token, state=P.FAILED, last_error=reason)
+        # notify: payout_failed -> staff (payout id, reason)
+        return "failed"
+    wait = timedelta(seconds=config["PAYOUT_RETRY_SECONDS"] * 2 ** (attempts - 1))
+    _release(payout_id, token, state=P.DUE, next_try_at=clock.now() + wait, last_error=reason)
+    return "retrying"
+
+
+def mark_paid(payout_id: int, token: str, transfer: gateway.Transfer) -> str:
+    """The transfer exists: payout paid, ledger booked, order paid and completed, together."""
+    payout = db.session.get(Payout, payout_id)
+    if transfer.amount_cents != payout.amount_cents or transfer.currency != payout.currency:
+        raise Conflict(_("Transfer %(transfer)s does not match payout %(id)s.", transfer=transfer.id, id=payout_id))
+    _release(payout_id, token, state=P.PAID, transfer_id=transfer.id, paid_at=clock.now(), last_error="",
+             next_try_at=None)
+    ledger.pay_creator(payout.creator_id, Money(payout.amount_cents, payout.currency), payout.idempotency_key,
+                       memo=f"transfer {transfer.id}", actor="system:payouts")
+    order = db.session.get(Order, payout.order_id)
+    transitions.move(order, "mark_paid", None)
+    orders.complete(order)
+    # notify: payout_paid -> creator (order reference, amount, transfer date)
+    return "paid"
+
+
+def _existing_transfer(key: str) -> gateway.Transfer | None:
+    found = gateway.transfers_for_group(key)
+    return min(found, key=lambda t: t.created) if found else None
+
+
+def pay(payout_id: int, token: str) -> str:
+    """Pay one claimed payout; returns what happened (paid, retrying, failed, held, lost)."""
+    db.session.rollback()
+    payout = db.session.get(Payout, payout_id)
+    if payout is None or payout.state != P.PROCESSING or payout.claim_token != token:
+        return "lost"
+    account = db.session.scalar(select(PayoutAccount).where(PayoutAccount.creator_id == payout.creator_id))
+    attempts, key = payout.attempts, payout.idempotency_key
+    if account is None or not account.stripe_account_id or not account.ready:
+        return _in_own_transaction(lambda: hold(payout_id, token, _(
+            "The creator's payout account cannot receive transfers yet.")), payout_id)
+    amount, currency, destination = payout.amount_cents, payout.currency, account.stripe_account_id
+    metadata = {"payout_id": str(payout_id), "order": payout.order.reference}
+    db.session.rollback()  # no transaction stays open while the gateway answers
+    try:
+        transfer = None
+        if attempts > 1:  # tried before: the transfer may exist (one more request to pace)
+            ratelimit.wait_for(ratelimit.take(1)[0])
+            transfer = _existing_transfer(key)
+        if transfer is None:
+            transfer = gateway.create_transfer(amount, currency, destination, idempotency_key=key,
+                                               transfer_group=key, metadata=metadata)
+    except GatewayUnavailable as error:
+        return _in_own_transaction(lambda: retry_later(payout_id, token, attempts, error.reason), payout_id)
+    except GatewayError as error:
+        if error.code in ACCOUNT_NOT_READY:
+            return _in_own_transaction(lambda: hold(payout_id, token, error.reason), payout_id)
+        if error.code in BUSY:
+            return _in_own_transaction(lambda: retry_later(payout_id, token, attempts, error.reason), payout_id)
+        return _in_own_transaction(lambda: _release(payout_id, token, state=P.FAILED, last_error=error.reason)
+                                   or "failed", payout_id)
+    return _in_own_transaction(lambda: mark_paid(payout_id, token, transfer), payout_id)
+
+
+def _in_own_transaction(action, payout_id: int) -> str:
+    try:
+        outcome = run_job(action, f"payout {payout_id}")
+    except OperationalError as error:  # the database was busy: the lease brings it back
+        db.session.rollback()
+        log.warning("payout %s: database busy (%s); it is taken up again after its lease", payout_id, error)
+        return "lost"
+    return outcome.value if outcome else "lost"
+
+
+def release_ready_held() -> int:
+    """Held payouts whose creator's account can now receive transfers become due again."""
+    held = list(db.session.scalars(select(Payout).where(Payout.state == P.HELD)))
+    released = 0
+    for payout in held:
+        account = db.session.scalar(select(PayoutAccount).where(PayoutAccount.creator_id == payout.creator_id))
+        if account is not None and account.ready and account.stripe_account_id:
+            result = db.session.execute(update(Payout).where(Payout.id == payout.id, Payout.state == P.HELD)
+                                        .values(state=P.DUE, attempts=0, next_try_at=None, last_error="")
+                                        .execution_options(synchronize_session=False))
+            released += result.rowcount
+    db.session.commit()
+    return released
+
+
+def run(max_batches: int | None = None) -> RunReport:
+    """Pay every due payout (or ``max_batches`` batches of them)."""
+    token = secrets.token_hex(8)
+    report = RunReport()
+    release_ready_held()
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        ids = claim(token, current_app.config["PAYOUT_BATCH"])
+        if not ids:
+            break
+        batches += 1
+        for payout_id, start in zip(ids, ratelimit.take(len(ids))):
+            ratelimit.wait_for(start)
+            outcome = pay(payout_id, token)
+            report.outcomes.append(outcome)
+            if outcome == "lost":
+                report.lost_claims += 1
+            else:
+                setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
