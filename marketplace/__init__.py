@@ -92,12 +92,13 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.matching.routes import bp as matching_bp
     from marketplace.notes.routes import bp as notes_bp
     from marketplace.payout_accounts.routes import bp as payout_accounts_bp
+    from marketplace.payouts.routes import bp as payouts_bp
     from marketplace.search.routes import bp as search_bp
     from marketplace.staff.routes import bp as staff_bp
 
     for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
                       matching_bp, notes_bp, filings_bp, search_bp, ledger_bp, funding_bp,
-                      payout_accounts_bp):
+                      payout_accounts_bp, payouts_bp):
         app.register_blueprint(blueprint)
 
 

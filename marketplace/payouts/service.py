@@ -9,6 +9,7 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from marketplace import clock
 from marketplace.audit_trail.service import record_staff_action
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Conflict, NotFound
@@ -29,7 +30,8 @@ WAITING = (State.PUBLISHED, State.METRICS_REPORTED)
 class EarningRow:
     order: Order
     payout: Payout | None
-    waiting_since: datetime | None  # metrics window closed (or closes) without a payout yet
+    waiting_since: datetime | None  # the metrics window closed and no payout yet
+    window_closes: datetime | None  # the metrics window is still open until then
 
     @property
     def amount(self) -> Money | None:
@@ -49,13 +51,17 @@ def earnings(creator: CreatorProfile) -> Earnings:
         select(Order).where(Order.creator_id == creator.id,
                             Order.state.in_(WAITING + (State.PAYOUT_SCHEDULED, State.PAID, State.COMPLETED)))
         .order_by(Order.id.desc())))
-    rows = []
+    rows, now = [], clock.now()
     for order in orders:
         payout = payouts.get(order.id)
-        waiting = None
+        waiting = closes = None
         if payout is None:
-            waiting = order.metrics_closed_at or order.due_at
-        rows.append(EarningRow(order, payout, waiting))
+            closed = order.metrics_closed_at or order.due_at
+            if closed is not None and closed > now:
+                closes = closed
+            else:
+                waiting = closed
+        rows.append(EarningRow(order, payout, waiting, closes))
     totals: OrderedDict[tuple[str, str], int] = OrderedDict()
     for payout in sorted((p for p in payouts.values() if p.paid_at), key=lambda p: p.paid_at, reverse=True):
         key = (payout.paid_at.strftime("%Y-%m"), payout.currency)
