@@ -21,6 +21,7 @@ from config import TestingConfig
 from marketplace import clock, create_app
 from marketplace.extensions import db
 from marketplace.ledger import guard as ledger_guard
+from marketplace.metrics import guard as metrics_guard
 from marketplace.ledger.verify import verify as verify_ledger
 from tests.factories import DEFAULT_PASSWORD, make_user, open_session
 
@@ -91,6 +92,7 @@ def _empty_tables() -> None:
     tables = db.metadata.sorted_tables
     with db.engine.begin() as conn:
         ledger_guard.lift(conn)
+        metrics_guard.lift(conn)
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -98,6 +100,7 @@ def _empty_tables() -> None:
             for table in reversed(tables):
                 conn.execute(table.delete())
         ledger_guard.install(conn)
+        metrics_guard.install(conn)
 
 
 @pytest.fixture

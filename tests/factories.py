@@ -171,7 +171,7 @@ def make_order(state: str = "invited", *, brief=None, creator=None, funded: bool
     by the services. Orders that start by application use state "applied"."""
     from sqlalchemy import update
 
-    from marketplace.orders import deadlines, drafts, service, transitions
+    from marketplace.orders import drafts, service, transitions
     from marketplace.orders.models import Order
 
     brief = brief or make_brief(**brief_fields)
@@ -189,7 +189,7 @@ def make_order(state: str = "invited", *, brief=None, creator=None, funded: bool
         "submit": lambda: drafts.submit(creator_user, order, "My serum routine", "Glow all day.", "beauty"),
         "approve": lambda: drafts.approve(brand_user, order),
         "publish": lambda: drafts.publish(creator_user, order),
-        "close_metrics": lambda: deadlines.close_metrics(order),
+        "close_metrics": lambda: _report_and_close(order),
         "decline": lambda: service.decline(creator_user, order),
         "withdraw": lambda: service.withdraw(brand_user, order),
         "expire": lambda: transitions.move(order, "expire", None),
@@ -204,6 +204,30 @@ def make_order(state: str = "invited", *, brief=None, creator=None, funded: bool
     db.session.refresh(order)
     assert order.state == state, (order.state, state)
     return order
+
+
+def make_metric_report(note, *, as_of, source: str = "api", **figures):
+    """A stored metric report for ``note`` (straight to the table: tests of the rules send
+    reports through ``metrics.service``)."""
+    from marketplace.metrics.models import FIELDS, MetricReport
+
+    values = {name: 0 for name in FIELDS}
+    values.update(impressions=1000, reads=400, likes=50, saves=20, comments=10, shares=5, follows=3,
+                  deep_reads=100, searches_after_reading=8)
+    values.update(figures)
+    report = MetricReport(note_id=note.id if hasattr(note, "id") else note, as_of=as_of, source=source, **values)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def _report_and_close(order):
+    """The metrics window closes the way the scheduler closes it: a report covering the window
+    arrives and ``metrics.jobs`` moves the order and freezes the snapshot."""
+    from marketplace.metrics import jobs
+
+    make_metric_report(order.note_id, as_of=order.due_at)
+    jobs.close_one(order.id, order.due_at)
 
 
 def make_payout_account(creator, local_stripe=None, *, ready: bool = True):

@@ -61,7 +61,9 @@ def mark_late(order: Order) -> Order:
 
 
 def close_metrics(order: Order) -> Order:
-    """The metrics window closed: the order waits for its payout."""
+    """The metrics window closed: the order waits for its payout. The scheduler does this
+    through ``metrics.jobs.close_windows`` (which also freezes the report it settles on) once a
+    report covers the window; the sweep never does it without one."""
     transitions.move(order, "close_metrics", None, metrics_closed_at=clock.now())
     return order
 
@@ -86,7 +88,9 @@ def sweep(now: datetime | None = None) -> SweepReport:
     """Apply every passed deadline once; each order commits (or is refused) on its own."""
     now = now or clock.now()
     report = SweepReport()
-    for state in DEADLINES:
+    for state, rule in DEADLINES.items():
+        if rule.applied_by != "orders":
+            continue  # e.g. the metrics window: metrics.jobs.close_windows, once a report covers it
         for order_id in due(state, now):
             db.session.rollback()  # start each unit from a fresh read
             outcome = run_job(lambda: _apply(order_id, state, now), f"order {order_id} deadline")

@@ -96,6 +96,9 @@ class Deadline:
     knob: str     # config key with the length ("" when the moment is a date on the brief)
     effect: str
     meaning: str
+    # Who applies the rule: "orders" (``deadlines.sweep``), or another area's job when the
+    # move needs more than the passing of time (a metrics report: ``metrics.jobs.close_windows``).
+    applied_by: str = "orders"
 
 
 DEADLINES: dict[State, Deadline] = {d.state: d for d in (
@@ -110,7 +113,9 @@ DEADLINES: dict[State, Deadline] = {d.state: d for d in (
     Deadline(S.APPROVED, "brief.publish_by", "", "mark_late",
              "A creator who has not published by the publish date lets the brand cancel with a full refund."),
     Deadline(S.PUBLISHED, "published_at", "brief.metrics_window_days", "close_metrics",
-             "The metrics window closes; metrics are reported and the payout follows."),
+             "The metrics window closes; once a report covering it has arrived, metrics are reported "
+             "and the payout follows. Without one the order stays published, waiting for metrics.",
+             applied_by="metrics"),
 )}
 
 

@@ -7,9 +7,15 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from marketplace.errors import Conflict
+
 from marketplace.extensions import db
+from marketplace.metrics import service as metrics
 from marketplace.orders.models import Order
 from marketplace.orders.states import State
 from marketplace.payouts import reconcile as reconciliation
@@ -19,10 +25,21 @@ from marketplace.transaction import run_job
 BATCH = 500
 
 
-def _snapshot(order: Order):
-    from marketplace.metrics.service import frozen_snapshot
+@dataclass(frozen=True)
+class Frozen:
+    reads: int
+    checksum: str
 
-    return frozen_snapshot(order)
+
+def snapshot_of(order: Order) -> Frozen:
+    """The reads and checksum of the order's frozen metrics snapshot (refused without one)."""
+    snapshot = metrics.frozen_snapshot(order)
+    if snapshot is None:
+        raise Conflict(_("Order %(ref)s has no frozen metrics snapshot yet.", ref=order.reference))
+    reads = getattr(snapshot, "reads", None)
+    if reads is None:
+        reads = snapshot.data["metrics"]["reads"]
+    return Frozen(int(reads), snapshot.checksum)
 
 
 def settle_reported() -> int:
@@ -35,7 +52,7 @@ def settle_reported() -> int:
 
         def settle_one(order_id=order_id):
             order = db.session.get(Order, order_id)
-            return settlement.settle(order, _snapshot(order))
+            return settlement.settle(order, snapshot_of(order))
 
         if run_job(settle_one, f"order {order_id} settlement"):
             settled += 1

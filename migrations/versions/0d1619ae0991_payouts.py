@@ -1,7 +1,7 @@
 """Payouts: one per settled order, reconciliation differences, the shared rate bucket
 
 Revision ID: 0d1619ae0991
-Revises: fbf01de24884
+Revises: 2498a730ee37
 Create Date: 2026-12-07 19:04:28.488233
 
 """
@@ -13,7 +13,7 @@ import marketplace.db_types
 
 # revision identifiers, used by Alembic.
 revision = '0d1619ae0991'
-down_revision = 'fbf01de24884'
+down_revision = '2498a730ee37'
 branch_labels = None
 depends_on = None
 

@@ -39,12 +39,13 @@ def test_an_unreviewed_draft_is_approved(app, frozen_clock):
     assert order.state == "approved" and order.latest_draft.decision == "approved"
 
 
-def test_the_metrics_window_closes(frozen_clock):
+def test_the_sweep_leaves_a_closed_metrics_window_to_the_metrics_job(frozen_clock):
+    """No report, no move: the order stays published, waiting for metrics (metrics.jobs)."""
     from tests.factories import make_order
 
     order = make_order("published")
-    swept(order, frozen_clock, order.published_at + timedelta(days=order.brief.metrics_window_days))
-    assert order.state == "metrics_reported"
+    report = swept(order, frozen_clock, order.published_at + timedelta(days=order.brief.metrics_window_days))
+    assert order.state == "published" and report.total() == 0 and report.refused == 0
 
 
 def test_a_late_sweep_applies_every_deadline_that_passed_once(frozen_clock):
