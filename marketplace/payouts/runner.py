@@ -126,14 +126,43 @@ def retry_later(payout_id: int, token: str, attempts: int, reason: str) -> str:
     return "retrying"
 
 
-def mark_paid(payout_id: int, token: str, transfer: gateway.Transfer) -> str:
+@dataclass(frozen=True)
+class Claimed:
+    """What paying one claimed payout needs, read in one query (no ORM objects to load)."""
+
+    id: int
+    order_id: int
+    order_reference: str
+    creator_id: int
+    amount_cents: int
+    currency: str
+    attempts: int
+    key: str
+    destination: str | None
+    account_ready: bool
+
+
+def _claimed(payout_id: int, token: str) -> Claimed | None:
+    row = db.session.execute(
+        select(Payout.id, Payout.order_id, Order.reference, Payout.creator_id, Payout.amount_cents, Payout.currency,
+               Payout.attempts, Payout.idempotency_key, PayoutAccount.stripe_account_id,
+               PayoutAccount.payouts_enabled, PayoutAccount.transfers_active, PayoutAccount.requirements_due)
+        .join(Order, Order.id == Payout.order_id)
+        .outerjoin(PayoutAccount, PayoutAccount.creator_id == Payout.creator_id)
+        .where(_ours(payout_id, token))).one_or_none()
+    if row is None:
+        return None
+    ready = bool(row[8] and row[9] and row[10] and not row[11])
+    return Claimed(*row[:9], account_ready=ready)
+
+
+def mark_paid(payout: Claimed, token: str, transfer: gateway.Transfer) -> str:
     """The transfer exists: payout paid, ledger booked, order paid and completed, together."""
-    payout = db.session.get(Payout, payout_id)
     if transfer.amount_cents != payout.amount_cents or transfer.currency != payout.currency:
-        raise Conflict(_("Transfer %(transfer)s does not match payout %(id)s.", transfer=transfer.id, id=payout_id))
-    _release(payout_id, token, state=P.PAID, transfer_id=transfer.id, paid_at=clock.now(), last_error="",
+        raise Conflict(_("Transfer %(transfer)s does not match payout %(id)s.", transfer=transfer.id, id=payout.id))
+    _release(payout.id, token, state=P.PAID, transfer_id=transfer.id, paid_at=clock.now(), last_error="",
              next_try_at=None)
-    ledger.pay_creator(payout.creator_id, Money(payout.amount_cents, payout.currency), payout.idempotency_key,
+    ledger.pay_creator(payout.creator_id, Money(payout.amount_cents, payout.currency), payout.key,
                        memo=f"transfer {transfer.id}", actor="system:payouts")
     order = db.session.get(Order, payout.order_id)
     transitions.move(order, "mark_paid", None)
@@ -151,17 +180,14 @@ def _existing_transfer(key: str) -> gateway.Transfer | None:
 def pay(payout_id: int, token: str) -> str:
     """Pay one claimed payout; returns what happened (paid, retrying, failed, held, lost)."""
     db.session.rollback()
-    payout = db.session.get(Payout, payout_id)
-    if payout is None or payout.state != P.PROCESSING or payout.claim_token != token:
+    payout = _claimed(payout_id, token)
+    db.session.rollback()  # no transaction stays open while the gateway answers
+    if payout is None:
         return "lost"
-    account = db.session.scalar(select(PayoutAccount).where(PayoutAccount.creator_id == payout.creator_id))
-    attempts, key = payout.attempts, payout.idempotency_key
-    if account is None or not account.stripe_account_id or not account.ready:
+    attempts, key = payout.attempts, payout.key
+    if not payout.account_ready:
         return _in_own_transaction(lambda: hold(payout_id, token, _(
             "The creator's payout account cannot receive transfers yet.")), payout_id)
-    amount, currency, destination = payout.amount_cents, payout.currency, account.stripe_account_id
-    metadata = {"payout_id": str(payout_id), "order": payout.order.reference}
-    db.session.rollback()  # no transaction stays open while the gateway answers
     checkpoint("sending")
     try:
         transfer = None
@@ -169,8 +195,9 @@ def pay(payout_id: int, token: str) -> str:
             ratelimit.wait_for(ratelimit.take(1)[0])
             transfer = _existing_transfer(key)
         if transfer is None:
-            transfer = gateway.create_transfer(amount, currency, destination, idempotency_key=key,
-                                               transfer_group=key, metadata=metadata)
+            transfer = gateway.create_transfer(payout.amount_cents, payout.currency, payout.destination,
+                                               idempotency_key=key, transfer_group=key,
+                                               metadata={"payout_id": str(payout_id), "order": payout.order_reference})
     except GatewayUnavailable as error:
         return _in_own_transaction(lambda: retry_later(payout_id, token, attempts, error.reason), payout_id)
     except GatewayError as error:
@@ -181,7 +208,7 @@ def pay(payout_id: int, token: str) -> str:
         return _in_own_transaction(lambda: _release(payout_id, token, state=P.FAILED, last_error=error.reason)
                                    or "failed", payout_id)
     checkpoint("answered")
-    outcome = _in_own_transaction(lambda: mark_paid(payout_id, token, transfer), payout_id)
+    outcome = _in_own_transaction(lambda: mark_paid(payout, token, transfer), payout_id)
     checkpoint("committed")
     return outcome
 
