@@ -150,7 +150,14 @@ def worker(args) -> None:
         print("ready", flush=True)
         sys.stdin.readline()
         started = time.time()
-        report = runner.run()
+        if os.environ.get("PAYOUTS_BENCH_PROFILE"):  # where a runner's time goes, per process
+            import cProfile
+
+            profile = cProfile.Profile()
+            report = profile.runcall(runner.run)
+            profile.dump_stats(f"{os.environ['PAYOUTS_BENCH_PROFILE']}.{os.getpid()}")
+        else:
+            report = runner.run()
         print(json.dumps({"started": started, "ended": time.time(), "paid": report.paid,
                           "retrying": report.retrying, "failed": report.failed, "lost": report.lost_claims}),
               flush=True)

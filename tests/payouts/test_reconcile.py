@@ -32,7 +32,7 @@ def test_every_kind_of_difference_is_stored(local_stripe):
     destination = db.session.query(PayoutAccount).first().stripe_account_id
     runner.claim("only-two", 2)  # payouts 1 and 2 are taken by a runner...
     db.session.commit()
-    assert runner.pay(ids[0], "only-two") == "paid"
+    assert runner.book_paid([runner.pay(ids[0], "only-two")], "only-two") == ["paid"]
     # ...payout 2's transfer is made but the runner dies before marking it paid
     gateway.create_transfer(second.amount_cents, "CNY", destination, idempotency_key=keys[1], transfer_group=keys[1])
     # a stray transfer naming no payout, and one that pays payout 1 a second time
