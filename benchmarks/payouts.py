@@ -1,7 +1,7 @@
 """Payouts benchmark: 10,000 due payouts paid by two runner processes against the local
 Stripe-compatible server with its rate limit set, counted at the gateway.
 
-    .venv/bin/python benchmarks/payouts.py [--payouts 10000] [--rate 100] [--runners 2]
+    .venv/bin/python benchmarks/payouts.py [--payouts 10000] [--rate 25] [--runners 2]
                                            [--database URL] [--no-wal]
 
 Builds N settled orders with due payouts in bulk (20 creators with activated connected
@@ -179,7 +179,7 @@ def metrics_per_s():
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--payouts", type=int, default=10_000)
-    parser.add_argument("--rate", type=int, default=100, help="the server's and the runners' requests per second")
+    parser.add_argument("--rate", type=int, default=25, help="the server's and the runners' requests per second")
     parser.add_argument("--runners", type=int, default=2)
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--database", help="database URL (default: a fresh SQLite file)")
