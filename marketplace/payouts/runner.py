@@ -49,6 +49,7 @@ P = PayoutState
 ACCOUNT_NOT_READY = {"insufficient_capabilities_for_transfer", "account_invalid"}
 BUSY = {"idempotency_key_in_use", "lock_timeout", "rate_limit"}
 BOOK_GROUP = 10  # transfers marked paid per transaction (see book_paid)
+CLAIM_BUSY_TRIES = 30  # claims refused by a busy database (each after its busy timeout) before a run gives up
 
 
 def checkpoint(name: str) -> None:
@@ -273,7 +274,7 @@ def run(max_batches: int | None = None) -> RunReport:
             db.session.rollback()
             log.warning("claiming payouts: database busy (%s)", error)
             busy += 1
-            if busy > 5:
+            if busy > CLAIM_BUSY_TRIES:
                 break
             continue
         busy = 0
