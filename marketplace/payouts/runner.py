@@ -142,20 +142,22 @@ class Claimed:
     key: str
     destination: str | None
     account_ready: bool
+    tried_before: bool  # an earlier claim, or a failure staff sent back: the transfer may exist
 
 
 def _claimed(payout_id: int, token: str) -> Claimed | None:
     row = db.session.execute(
         select(Payout.id, Payout.order_id, Order.reference, Payout.creator_id, Payout.amount_cents, Payout.currency,
                Payout.attempts, Payout.idempotency_key, PayoutAccount.stripe_account_id,
-               PayoutAccount.payouts_enabled, PayoutAccount.transfers_active, PayoutAccount.requirements_due)
+               PayoutAccount.payouts_enabled, PayoutAccount.transfers_active, PayoutAccount.requirements_due,
+               Payout.last_error)
         .join(Order, Order.id == Payout.order_id)
         .outerjoin(PayoutAccount, PayoutAccount.creator_id == Payout.creator_id)
         .where(_ours(payout_id, token))).one_or_none()
     if row is None:
         return None
     ready = bool(row[8] and row[9] and row[10] and not row[11])
-    return Claimed(*row[:9], account_ready=ready)
+    return Claimed(*row[:9], account_ready=ready, tried_before=row[6] > 1 or bool(row[12]))
 
 
 def mark_paid(payout: Claimed, token: str, transfer: gateway.Transfer) -> str:
@@ -194,7 +196,7 @@ def pay(payout_id: int, token: str) -> str | tuple[Claimed, gateway.Transfer]:
     checkpoint("sending")
     try:
         transfer = None
-        if attempts > 1:  # tried before: the transfer may exist (one more request to pace)
+        if payout.tried_before:  # the transfer may exist already (one more request to pace)
             ratelimit.wait_for(ratelimit.take(1)[0])
             transfer = _existing_transfer(key)
         if transfer is None:

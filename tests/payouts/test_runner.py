@@ -138,3 +138,16 @@ def test_an_account_stripe_refuses_holds_the_payout(local_stripe):
     assert runner.run().held == 1
     held = reload(payout)
     assert held.state == "held" and "cannot receive transfers" in held.last_error
+
+
+def test_a_failed_payout_whose_transfer_was_made_is_found_after_a_staff_retry(local_stripe, payout_config):
+    payout = make_payout(local_stripe)
+    payout_config["PAYOUT_MAX_ATTEMPTS"] = 1
+    local_stripe.fault(count=1, path_prefix="/v1/transfers", method="POST", mode="after")
+    assert runner.run().failed == 1  # the transfer was made; the answer was a 500
+    staff = make_user("staff")
+    assert run(lambda: service.retry(staff, payout.id))
+    local_stripe.forget_keys()  # days later: Stripe no longer answers the key with the first transfer
+    assert runner.run().paid == 1
+    assert local_stripe.transfer_count(payout.idempotency_key) == 1
+    assert local_stripe.stats()["transfers"]["count"] == 1
