@@ -49,6 +49,7 @@ P = PayoutState
 ACCOUNT_NOT_READY = {"insufficient_capabilities_for_transfer", "account_invalid"}
 BUSY = {"idempotency_key_in_use", "lock_timeout", "rate_limit"}
 BOOK_GROUP = 10  # transfers marked paid per transaction (see book_paid)
+CLAIM_RACES = 20  # times a runner looks again after others took every candidate it saw
 CLAIM_BUSY_TRIES = 30  # claims refused by a busy database (each after its busy timeout) before a run gives up
 
 
@@ -79,7 +80,17 @@ def _claimable(now):
 
 
 def claim(token: str, limit: int) -> list[int]:
-    """Take up to ``limit`` due payouts for this run (commits). Ids in due order."""
+    """Take up to ``limit`` due payouts for this run (commits). Ids in due order; empty only
+    when nothing is left to take (another runner that took the same candidates first makes
+    this one look again, not stop)."""
+    for _ in range(CLAIM_RACES):
+        candidates, claimed = _claim_once(token, limit)
+        if claimed or not candidates:
+            return claimed
+    return []
+
+
+def _claim_once(token: str, limit: int) -> tuple[list[int], list[int]]:
     now = clock.now()
     query = select(Payout.id).where(_claimable(now)).order_by(Payout.due_at, Payout.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
@@ -87,7 +98,7 @@ def claim(token: str, limit: int) -> list[int]:
     ids = list(db.session.scalars(query))
     if not ids:
         db.session.rollback()
-        return []
+        return [], []
     lease = timedelta(seconds=current_app.config["PAYOUT_LEASE_SECONDS"])
     db.session.execute(
         update(Payout).where(Payout.id.in_(ids), _claimable(now))
@@ -95,7 +106,7 @@ def claim(token: str, limit: int) -> list[int]:
         .execution_options(synchronize_session=False))
     db.session.commit()
     checkpoint("claimed")
-    return list(db.session.scalars(select(Payout.id).where(
+    return ids, list(db.session.scalars(select(Payout.id).where(
         Payout.id.in_(ids), Payout.claim_token == token, Payout.state == P.PROCESSING).order_by(Payout.due_at, Payout.id)))
 
 
