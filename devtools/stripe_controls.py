@@ -83,6 +83,14 @@ async def _json_body(request: web.Request) -> dict:
     return body
 
 
+async def forget_keys(request: web.Request) -> web.Response:
+    """Forget every idempotency key's saved answer, as Stripe does after 24 hours: a repeated
+    key then makes the request anew."""
+    forgotten = len(request.app[STATE].saved)
+    request.app[STATE].saved.clear()
+    return web.json_response({"forgotten": forgotten})
+
+
 async def reset(request: web.Request) -> web.Response:
     request.app[STATE].reset()
     return web.json_response({"reset": True})
@@ -172,6 +180,7 @@ async def webhooks(request: web.Request) -> web.Response:
 def add_routes(app: web.Application) -> None:
     router = app.router
     router.add_post("/_dev/reset", reset)
+    router.add_post("/_dev/forget-keys", forget_keys)
     router.add_post("/_dev/faults", add_fault)
     router.add_get("/_dev/faults", list_faults)
     router.add_delete("/_dev/faults", clear_faults)

@@ -22,6 +22,7 @@ with its state in a temporary directory (or ``--state-dir``), plus:
 - an optional request-rate limit (``--rate-limit N`` per second; 429 beyond it);
 - controls for tests under ``/_dev/`` (no key needed; ``stripe_controls.py``):
     POST   /_dev/reset                      forget every object, key, fault and delivery
+    POST   /_dev/forget-keys                forget saved idempotent answers (Stripe: after 24 h)
     POST   /_dev/faults  {"status": 500|429, "count": N, "path_prefix": "/v1/transfers",
                           "method": "POST", "mode": "before|after|stall", "stall_seconds": S}
            before: answer ``status`` without doing anything; after: do it, then answer

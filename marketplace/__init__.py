@@ -96,12 +96,13 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.notifications.routes import bp as notifications_bp
     from marketplace.orders.routes import bp as orders_bp
     from marketplace.payout_accounts.routes import bp as payout_accounts_bp
+    from marketplace.payouts.routes import bp as payouts_bp
     from marketplace.search.routes import bp as search_bp
     from marketplace.staff.routes import bp as staff_bp
 
     for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
                       matching_bp, notes_bp, filings_bp, search_bp, ledger_bp, funding_bp,
-                      payout_accounts_bp, notifications_bp, orders_bp, metrics_bp):
+                      payout_accounts_bp, notifications_bp, orders_bp, metrics_bp, payouts_bp):
         app.register_blueprint(blueprint)
 
 
@@ -113,9 +114,10 @@ def _register_cli(app: Flask) -> None:
     from marketplace.ledger.cli import ledger_cli
     from marketplace.metrics.cli import metrics_cli
     from marketplace.outbox.cli import outbox_cli
+    from marketplace.payouts.cli import payouts_cli
     from marketplace.scheduler.cli import scheduler_cli
     from marketplace.search.cli import search_cli
 
     for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli, outbox_cli,
-                    audit_cli, ledger_cli, scheduler_cli, metrics_cli):
+                    audit_cli, ledger_cli, scheduler_cli, metrics_cli, payouts_cli):
         app.cli.add_command(command)

@@ -13,6 +13,7 @@ from marketplace.notifications.models import Notification  # noqa: F401
 from marketplace.orders.models import Draft, Order, OrderEvent  # noqa: F401
 from marketplace.outbox.models import OutboxItem  # noqa: F401
 from marketplace.payout_accounts.models import PayoutAccount  # noqa: F401
+from marketplace.payouts.models import Payout, PayoutDifference, RateBucket  # noqa: F401
 from marketplace.search.documents import search_documents  # noqa: F401
 from marketplace.ledger.models import Account, Entry, Transaction  # noqa: F401
 import marketplace.ledger.guard  # noqa: F401,E402  (append-only triggers on create_all)

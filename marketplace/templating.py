@@ -38,3 +38,4 @@ def register_template_helpers(app: Flask) -> None:
     filters["bps"] = formatting.bps
     filters["count"] = formatting.count
     filters["day"] = formatting.day
+    filters["as_of_day"] = formatting.as_of_day

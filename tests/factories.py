@@ -228,3 +228,74 @@ def _report_and_close(order):
 
     make_metric_report(order.note_id, as_of=order.due_at)
     jobs.close_one(order.id, order.due_at)
+
+
+def make_payout_account(creator, local_stripe=None, *, ready: bool = True):
+    """The creator's payout account row; with ``local_stripe``, a real connected account at
+    the local server (activated when ``ready``)."""
+    from marketplace.payments import gateway
+    from marketplace.payout_accounts.models import PayoutAccount
+
+    stripe_id = None
+    if local_stripe is not None:
+        status = gateway.create_express_account(creator.user.email, idempotency_key=f"test-acct-{creator.id}")
+        stripe_id = status.id
+        if ready:
+            local_stripe.activate(stripe_id)
+    else:
+        stripe_id = f"acct_test{creator.id}"
+    account = PayoutAccount(creator_id=creator.id, idempotency_key=f"payout-account-test-{creator.id}",
+                            stripe_account_id=stripe_id, details_submitted=ready, payouts_enabled=ready,
+                            transfers_active=ready, requirements_due=[] if ready else ["individual.verification.document"])
+    db.session.add(account)
+    db.session.commit()
+    return account
+
+
+def make_payout(local_stripe=None, *, reads: int = 0, ready: bool = True, order=None, **brief_fields):
+    """An order settled on a snapshot with ``reads`` (committed), its payout due now."""
+    from types import SimpleNamespace
+
+    from marketplace.payouts import settlement
+
+    from marketplace.payout_accounts.models import PayoutAccount
+
+    order = order or make_order("metrics_reported", **brief_fields)
+    if db.session.query(PayoutAccount).filter_by(creator_id=order.creator_id).first() is None:
+        make_payout_account(order.creator, local_stripe, ready=ready)
+    payout = settlement.settle(order, SimpleNamespace(reads=reads, checksum="0" * 64))
+    db.session.commit()
+    return payout
+
+
+def make_due_payouts(n: int, local_stripe=None, *, creators: int = 6, fee_cents: int = 10000):
+    """``n`` settled orders with their payouts due now, quickly: a few creators (with payout
+    accounts) each take one order on several briefs; the orders are accepted through the
+    service (money held), brought to metrics_reported directly, then settled. Committed."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import update
+
+    from marketplace import clock
+    from marketplace.orders import service
+    from marketplace.orders.models import Order
+    from marketplace.payouts import settlement
+
+    brand = make_brand()
+    fund_brand(brand, n * fee_cents * 2)
+    people = [make_eligible_creator() for _ in range(min(creators, n))]
+    for creator in people:
+        make_payout_account(creator, local_stripe)
+    briefs = [make_brief(brand, slots=len(people), fee_cents=fee_cents)
+              for _ in range((n + len(people) - 1) // len(people))]
+    payouts = []
+    for i in range(n):
+        brief, creator = briefs[i // len(people)], people[i % len(people)]
+        order = service.invite(brand.user, brief, creator)
+        service.accept(creator.user, order)
+        db.session.execute(update(Order).where(Order.id == order.id).values(
+            state="metrics_reported", metrics_closed_at=clock.now(), due_at=None))
+        db.session.refresh(order)
+        payouts.append(settlement.settle(order, SimpleNamespace(reads=0, checksum="0" * 64)))
+    db.session.commit()
+    return payouts

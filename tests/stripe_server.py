@@ -74,6 +74,10 @@ class LocalStripe:
                                     "path_prefix": path_prefix, "mode": mode,
                                     "stall_seconds": stall_seconds})
 
+    def forget_keys(self) -> None:
+        """Forget the saved answers to idempotency keys, as Stripe does after 24 hours."""
+        self._post("/_dev/forget-keys")
+
     def clear_faults(self) -> None:
         self.http.delete(self.url + "/_dev/faults", timeout=10).raise_for_status()
 

@@ -153,6 +153,20 @@ def total(order: Order) -> Money:
     return Money(order.total_cents, order.currency)
 
 
+def bonus_cap(order: Order) -> Money:
+    """The most the brief's performance bonus can pay this order's creator (0 without one):
+    held from the brand's balance with the fee at acceptance; the unused part goes back when
+    the payout is settled."""
+    brief = order.brief
+    cents = brief.bonus_cap_cents if brief.bonus_per_1k_reads_cents and brief.bonus_cap_cents else 0
+    return Money(cents, order.currency)
+
+
+def held_at_acceptance(order: Order) -> Money:
+    """What acceptance holds: the fee, the service fee and the bonus cap."""
+    return total(order) + bonus_cap(order)
+
+
 def _take(order: Order, action: str, user: User) -> Order:
     brief = order.brief
     eligibility.require_eligible(order.creator, brief)
@@ -161,7 +175,7 @@ def _take(order: Order, action: str, user: User) -> Order:
         if slots_taken(brief) >= brief.slots:
             raise Conflict(_("All %(n)d slots of this brief are taken.", n=brief.slots))
         transitions.move(order, action, user, accepted_at=clock.now())
-    ledger.hold(brief.brand_id, order.id, total(order), f"{order.reference}-hold",
+    ledger.hold(brief.brand_id, order.id, held_at_acceptance(order), f"{order.reference}-hold",
                 memo=f"order {order.reference}", actor=user)
     return order
 
@@ -247,6 +261,10 @@ def _pay_back(order: Order, percent: int, user: User | None) -> None:
         commission = Money(share_of(kill_fee.cents, current_app.config["CREATOR_COMMISSION_BPS"]), order.currency)
         ledger.settle(order.id, order.creator_id, kill_fee, kept_service, commission,
                       f"{order.reference}-kill-fee", memo=f"order {order.reference} kill fee", actor=user)
+    bonus = ledger.order_escrow(order.id)
+    if bonus is not None and bonus.cents > 0:  # the bonus cap held at acceptance: all of it back
+        ledger.release(order.id, bonus, f"{order.reference}-bonus-release",
+                       memo=f"order {order.reference} cancelled: bonus hold", actor=user)
 
 
 # ---- loading -----------------------------------------------------------------------------

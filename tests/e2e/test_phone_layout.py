@@ -101,7 +101,7 @@ def _pages(c: dict) -> dict[str, list[str]]:
         ],
         "creator": [
             "/creator", "/creator/profile", "/briefs", f"/briefs/{c['open']}", "/notes/mine", "/notes/new",
-            f"/notes/{c['note']}", f"/notes/{c['note']}/edit", f"/notes/{c['filed_note']}", "/account", "/account/password",
+            f"/notes/{c['note']}", f"/notes/{c['note']}/edit", f"/notes/{c['filed_note']}", "/account", "/account/password", "/creator/earnings",
             "/staff",  # 403
             "/orders", f"/orders/{c['order']}", f"/orders/{c['order']}/drafts", f"/orders/{c['order']}/drafts?a=1&b=2",
             f"/orders/{c['order']}/cancel", f"/orders/{c['order']}/draft", f"/briefs/{c['open']}/apply",
@@ -120,7 +120,7 @@ def _pages(c: dict) -> dict[str, list[str]]:
             "/staff/api-tokens", f"/staff/notes/{c['note']}", f"/staff/notes/{c['filed_note']}", f"/c/{c['handle']}",
             f"/briefs/{c['open']}/matches", "/account", "/staff/ledger/", "/staff/ledger/?q=GlowLab",
             "/staff/ledger/transactions", f"/staff/ledger/accounts/{c['ledger_account']}",
-            f"/staff/ledger/transactions/{c['txn']}", "/staff/orders", f"/orders/{c['order']}",
+            f"/staff/ledger/transactions/{c['txn']}", "/staff/orders", f"/orders/{c['order']}", "/staff/payouts",
         ],
     }
 
