@@ -22,8 +22,8 @@ from marketplace.web import perform
 bp = Blueprint("cases", __name__)
 
 
-@bp.app_template_global("case_sentence")
-def case_sentence(entry) -> str:
+@bp.app_template_global("trail_sentence")
+def trail_sentence(entry) -> str:
     return sentence(entry)
 
 

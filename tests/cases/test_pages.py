@@ -135,6 +135,8 @@ def test_staff_set_brand_aliases(client, login_as):
     client.post(f"/staff/brands/{brand.id}/aliases", data={"aliases": "光研\nGlow Lab Pro, 光研", "reason": "Chinese name"})
     db.session.expire_all()
     assert brand.aliases == ["光研", "Glow Lab Pro"]
+    html = client.get(f"/staff/brands/{brand.id}").get_data(as_text=True)
+    assert "set the brand&#39;s aliases to: 光研, Glow Lab Pro." in html
 
 
 def test_lint_warns_with_signals_and_evidence(client, login_as):
