@@ -253,3 +253,15 @@ def test_rescan_after_a_new_brand_opens_cases_once(frozen_clock):
     case = _case_for(note)
     assert case is not None and case.brand.company_name == "NovaSkin"
     assert jobs.rescan() == 0  # the brand list has not changed since
+
+
+def test_a_crash_between_commit_and_scan_is_caught_up_by_the_outbox_sweep(glowlab, monkeypatch):
+    from marketplace import outbox
+    from marketplace.outbox import service as outbox_service
+
+    monkeypatch.setattr(outbox_service, "run_items", lambda ids: None)  # the process died here
+    note = make_note(title="My night routine", body=AD_BODY)
+    assert _case_for(note) is None
+    monkeypatch.undo()
+    outbox.sweep()
+    assert _case_for(note) is not None
