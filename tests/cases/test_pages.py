@@ -161,3 +161,21 @@ def test_lint_refuses_without_the_csrf_token(client, login_as, csrf_enabled):
     login_as(make_creator().user)
     response = client.post("/my/lint", json={"title": "x", "body": "use code GLOW20"})
     assert response.status_code == 400
+
+
+def test_staff_ban_and_unban_from_the_creator_page(client, login_as):
+    creator = make_creator()
+    login_as("staff")
+    page = client.get(f"/c/{creator.handle}").get_data(as_text=True)
+    assert f"/staff/audit/creators/{creator.id}/ban" in page
+    client.post(f"/staff/audit/creators/{creator.id}/ban", data={"reason": ""})
+    db.session.expire_all()
+    assert not creator.is_banned  # no reason, no ban
+    client.post(f"/staff/audit/creators/{creator.id}/ban", data={"reason": "Fake giveaways."})
+    db.session.expire_all()
+    assert creator.is_banned
+    page = client.get(f"/c/{creator.handle}").get_data(as_text=True)
+    assert f"/staff/audit/creators/{creator.id}/unban" in page and f"banned @{creator.handle}." in page
+    client.post(f"/staff/audit/creators/{creator.id}/unban", data={"reason": "Appeal accepted."})
+    db.session.expire_all()
+    assert not creator.is_banned
