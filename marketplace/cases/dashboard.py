@@ -105,10 +105,20 @@ def chart(weeks: list[Week]) -> list[Bar]:
 
 
 def model_figures() -> dict | None:
+    """The current model's cross-validated figures, from the learning area when it offers
+    them (``current_figures``), else from the model itself; None when no model is trained."""
+    from marketplace.audit import learning
+
+    offered = getattr(learning, "current_figures", None)
+    if offered is not None:
+        try:
+            return offered()
+        except Exception:
+            return None
     model = scanning.current_model()
     if model is None:
         return None
     found = dict(getattr(model, "figures", {}) or {})
     return {"trained_at": getattr(model, "trained_at", ""), "rows": getattr(model, "rows", None),
-            "positives": getattr(model, "positives", None), **{k: found.get(k) for k in
-                                                               ("precision", "recall", "f1", "pr_auc")}}
+            "positives": getattr(model, "positives", None),
+            **{k: found.get(k) for k in ("precision", "recall", "f1", "pr_auc")}}

@@ -11,6 +11,7 @@ became filed closes its waiting cases with no strike.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
 from datetime import datetime, timedelta
 
@@ -89,18 +90,33 @@ def context_for(session: Session, creator_id: int, note_id: int | None, *, filed
 
 # ---- the learned ranking, when the learning area offers a current model ---------------------
 
-def current_model():
-    """The learned model staff decisions trained, or None (no model yet, or the learning area
-    does not store one). Looked up by name so this area works before and after it does."""
+_loaded: dict = {"key": None, "model": None}
+
+
+def current_model(session: Session | None = None):
+    """The newest learned model ``flask audit train`` stored, or None (none yet, or the learning
+    area stores none in this version). Read on ``session``: the after-commit scan runs on a
+    session of its own, where the request's session may no longer query. Loaded once per
+    process and kept while it stays the newest."""
     try:
         from marketplace.audit import learning
-    except ImportError:  # pragma: no cover - scikit-learn missing
+        stored = importlib.import_module("marketplace.audit.models").RankingModel
+    except (ImportError, AttributeError):
         return None
-    getter = getattr(learning, "current_model", None)
-    if getter is None:
-        return None
+    session = session if session is not None else db.session
     try:
-        return getter()
+        newest = session.execute(select(stored.id, stored.trained_at)
+                                 .order_by(stored.trained_at.desc(), stored.id.desc()).limit(1)).first()
+        if newest is None:
+            return None
+        key = (newest.id, newest.trained_at)
+        if _loaded["key"] != key:
+            try:
+                model = learning.Model.from_bytes(session.get(stored, newest.id).blob)
+            except ValueError:  # trained by another version of the detector: rules alone
+                model = None
+            _loaded.update(key=key, model=model)
+        return _loaded["model"]
     except Exception:  # a broken model must not stop notes being scanned on their rules
         log.exception("cases: the current learned model could not be loaded")
         return None
@@ -146,7 +162,7 @@ def scan_note(session: Session, note: Note | None) -> AuditCase | None:
                                                  AuditCase.note_version == note.version)):
         return None
     detection, brand_id, context = detect_note(session, note.title, note.body, note.creator_id, note.id)
-    combined = combined_score(current_model(), note.title, note.body, context)
+    combined = combined_score(current_model(session), note.title, note.body, context)
     ranking = combined if combined is not None else detection.score
     if ranking < current_app.config["AUDIT_QUEUE_THRESHOLD"]:
         return None

@@ -265,3 +265,18 @@ def test_a_crash_between_commit_and_scan_is_caught_up_by_the_outbox_sweep(glowla
     monkeypatch.undo()
     outbox.sweep()
     assert _case_for(note) is not None
+
+
+def test_with_a_learned_model_the_queue_orders_by_the_combined_score(glowlab, monkeypatch):
+    from marketplace.audit import learning
+    from marketplace.cases import scanning
+
+    rows = [learning.Row("Routine", AD_BODY + f" #{i}", 1) for i in range(6)]
+    rows += [learning.Row("Rainy day", f"Dumplings with grandma, day {i}.", 0) for i in range(6)]
+    model = learning.fit(rows)
+    monkeypatch.setattr(scanning, "current_model", lambda session=None: model)
+    note = make_note(title="Routine", body=AD_BODY)
+    case = _case_for(note)
+    assert case is not None and case.combined_score is not None
+    assert case.ranking_score == case.combined_score
+    assert service.queue()[0].id == case.id
