@@ -280,3 +280,13 @@ def test_with_a_learned_model_the_queue_orders_by_the_combined_score(glowlab, mo
     assert case is not None and case.combined_score is not None
     assert case.ranking_score == case.combined_score
     assert service.queue()[0].id == case.id
+
+
+def test_cli_runs_each_job_once(runner):
+    make_note(title="Night routine", body="Loving NovaSkin lately, 私信我 for details")
+    make_brand(company_name="NovaSkin")
+    result = runner.invoke(args=["cases", "rescan"])
+    assert result.exit_code == 0 and "notes scanned again" in result.output
+    assert runner.invoke(args=["cases", "rescan"]).output.startswith("0 ")
+    result = runner.invoke(args=["cases", "sweep"])
+    assert result.exit_code == 0 and result.output.startswith("0 ")
