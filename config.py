@@ -76,6 +76,9 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "BRAND_VIOLATION_POINTS": (2, "Points a brand collects per confirmed case tied to it"),
     "BRAND_VIOLATION_LIMIT": (10, "Points at which a brand may not open new briefs"),
     "BRAND_VIOLATION_BLOCK_DAYS": (28, "Days a brand at the limit may not open briefs"),
+    "STRIKE_EXPIRY_DAYS": (365, "Days after which a creator's strike stops counting"),
+    "BRAND_VIOLATION_EXPIRY_DAYS": (365, "Days after which a brand's violation points stop counting"),
+    "AUDIT_RESCAN_DAYS": (30, "When the brand list changes, notes published or edited this recently are scanned again"),
     # Creators, briefs and matching
     "AVATAR_MAX_KB": (2048, "Largest avatar upload accepted, in kilobytes (PNG, JPEG or WebP)"),
     "MATCHES_PER_PAGE": (20, "Ranked results shown per page (brands' creator lists, creators' brief lists)"),

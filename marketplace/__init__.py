@@ -77,6 +77,7 @@ def _install_plugins() -> None:
     import marketplace.notes.images  # noqa: F401  (the note images upload folder)
     import marketplace.orders.images  # noqa: F401  (the draft images upload folder)
     import marketplace.search.sync  # noqa: F401  (search.reindex items)
+    import marketplace.cases.scanning  # noqa: F401  (cases.scan items: the detector after commit)
     import marketplace.uploads  # noqa: F401  (uploads.remove items, the orphan sweep)
 
 
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.api import bp as api_bp
     from marketplace.auth.routes import bp as auth_bp
     from marketplace.brands.routes import bp as brands_bp
+    from marketplace.cases.routes import bp as cases_bp
     from marketplace.briefs.routes import bp as briefs_bp
     from marketplace.creators.routes import bp as creators_bp
     from marketplace.ledger.routes import bp as ledger_bp
@@ -102,7 +104,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, auth_bp, creators_bp, brands_bp, staff_bp, api_bp, briefs_bp,
                       matching_bp, notes_bp, filings_bp, search_bp, ledger_bp, funding_bp,
-                      payout_accounts_bp, notifications_bp, orders_bp, metrics_bp, payouts_bp):
+                      payout_accounts_bp, notifications_bp, orders_bp, metrics_bp, payouts_bp, cases_bp):
         app.register_blueprint(blueprint)
 
 
@@ -110,6 +112,7 @@ def _register_cli(app: Flask) -> None:
     from marketplace.api_tokens.cli import api_tokens_cli
     from marketplace.audit.cli import audit_cli
     from marketplace.auth.cli import users_cli
+    from marketplace.cases.cli import cases_cli
     from marketplace.cli import config_table, demo_cli
     from marketplace.ledger.cli import ledger_cli
     from marketplace.metrics.cli import metrics_cli
@@ -119,5 +122,5 @@ def _register_cli(app: Flask) -> None:
     from marketplace.search.cli import search_cli
 
     for command in (users_cli, demo_cli, config_table, search_cli, api_tokens_cli, outbox_cli,
-                    audit_cli, ledger_cli, scheduler_cli, metrics_cli, payouts_cli):
+                    audit_cli, ledger_cli, scheduler_cli, metrics_cli, payouts_cli, cases_cli):
         app.cli.add_command(command)

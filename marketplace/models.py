@@ -5,6 +5,7 @@ from marketplace.audit_trail.models import TrailEntry  # noqa: F401
 from marketplace.auth.models import LoginAttempt, User  # noqa: F401
 from marketplace.brands.models import BrandProfile  # noqa: F401
 from marketplace.briefs.models import Brief  # noqa: F401
+from marketplace.cases.models import AuditCase, BrandPoints, Rescan, Strike  # noqa: F401
 from marketplace.creators.models import CreatorProfile  # noqa: F401
 from marketplace.filings.models import Filing  # noqa: F401
 from marketplace.funding.models import StripeEvent, TopUp  # noqa: F401

@@ -10,7 +10,7 @@ from marketplace import clock
 from marketplace.audit_trail import record_staff_action
 from marketplace.auth.models import User
 from marketplace.brands.models import BrandProfile
-from marketplace.errors import Changed, Conflict, NotAllowed, NotFound, Problems
+from marketplace.errors import Changed, Conflict, Invalid, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
 from marketplace.transaction import refuse_duplicates
 
@@ -101,3 +101,32 @@ def brands_for_staff() -> list[BrandProfile]:
     return list(db.session.scalars(
         select(BrandProfile).order_by(BrandProfile.verified_at.is_not(None),
                                       BrandProfile.created_at, BrandProfile.company_name)))
+
+
+ALIAS_MAX = 60
+ALIASES_MAX = 20
+
+
+def parse_aliases(raw: str) -> list[str]:
+    """One alias per line or comma (both scripts' commas), trimmed, without repeats."""
+    aliases: list[str] = []
+    for part in (raw or "").replace("，", ",").replace("、", ",").replace("\n", ",").split(","):
+        part = " ".join(part.split())
+        if not part or part.casefold() in {a.casefold() for a in aliases}:
+            continue
+        if len(part) > ALIAS_MAX:
+            raise Invalid(_("Keep each alias to %(n)d characters.", n=ALIAS_MAX), field="aliases")
+        aliases.append(part)
+    if len(aliases) > ALIASES_MAX:
+        raise Invalid(_("Give at most %(n)d aliases.", n=ALIASES_MAX), field="aliases")
+    return aliases
+
+
+def set_aliases(actor: User, brand: BrandProfile, raw: str, reason: str) -> list[str]:
+    """Staff set the other names a brand goes by; the undisclosed-ad detector looks for them
+    too (and the rescan job scans recent notes again)."""
+    aliases = parse_aliases(raw)
+    record_staff_action(actor, "brand.aliases", "brand", brand.id, reason, aliases=aliases)
+    brand.aliases = aliases
+    db.session.flush()
+    return aliases

@@ -19,6 +19,7 @@ from marketplace.brands import service as brands
 from marketplace.briefs.models import Brief, BriefState
 from marketplace.errors import Conflict, DomainError, Invalid, NotAllowed, NotFound, Problems
 from marketplace.extensions import db
+from marketplace.formatting import as_of_moment
 from marketplace.money import MAX_AMOUNT_CENTS as MAX_FEE_CENTS
 
 MAX_SLOTS = 500
@@ -216,6 +217,9 @@ def open_refusal(user: User, brief: Brief) -> DomainError | None:
     if not brief.brand.is_verified:
         return NotAllowed(_("Your brand is not verified yet, so this brief stays a draft. Staff check "
                             "new brands; you will be able to open it once they have."))
+    if brief.brand.is_blocked_from_briefs():
+        return NotAllowed(_("Your brand reached the limit of violation points for undisclosed ads, so it "
+                            "cannot open briefs until %(when)s.", when=as_of_moment(brief.brand.briefs_blocked_until)))
     if not brief.is_draft:
         return Conflict(_("Only a draft can be opened."))
     if brief.apply_by <= clock.now():

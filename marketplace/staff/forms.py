@@ -11,6 +11,11 @@ class ReasonForm(FlaskForm):
     reason = TextAreaField(_l("Reason (kept in the audit log)"), validators=[Length(max=2000)])
 
 
+class AliasesForm(ReasonForm):
+    aliases = TextAreaField(_l("Aliases (one per line: other names, Chinese names, product lines)"),
+                            validators=[Length(max=2000)])
+
+
 class FollowersForm(ReasonForm):
     followers = IntegerField(_l("Follower count"),
                              validators=[InputRequired(_l("Enter a whole number of followers.")),

@@ -17,7 +17,7 @@ from marketplace.brands import service as brands
 from marketplace.creators import service as creators, stats
 from marketplace.filings import service as filings
 from marketplace.notes import service as notes
-from marketplace.staff.forms import (FileForm, FollowersForm, IndexReasonForm, PayoutReadinessForm,
+from marketplace.staff.forms import (AliasesForm, FileForm, FollowersForm, IndexReasonForm, PayoutReadinessForm,
                                      ReasonForm, TokenForm)
 from marketplace.web import perform
 
@@ -39,7 +39,20 @@ def brand_list():
 def brand_detail(brand_id: int):
     brand = brands.load_brand(brand_id)
     return render_template("staff/brand.html", brand=brand, form=ReasonForm(),
+                           aliases_form=AliasesForm(aliases="\n".join(brand.aliases or [])),
                            history=entries_for("brand", brand.id))
+
+
+@bp.route("/brands/<int:brand_id>/aliases", methods=["POST"])
+@audience(Role.STAFF)
+def set_brand_aliases(brand_id: int):
+    brand = brands.load_brand(brand_id)
+    form = AliasesForm()
+    if form.validate_on_submit() and perform(lambda: brands.set_aliases(current_user, brand, form.aliases.data,
+                                                                        form.reason.data)):
+        flash(_("Aliases for %(name)s are saved; the detector looks for them from now on.",
+                name=brand.company_name), "success")
+    return redirect(url_for("staff.brand_detail", brand_id=brand.id))
 
 
 @bp.route("/brands/<int:brand_id>/verify", methods=["POST"])
