@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import traceback
 from datetime import timedelta
@@ -15,6 +16,7 @@ import pytest
 
 from marketplace import clock
 from marketplace.extensions import db
+from marketplace.outbox import service as outbox_service
 from marketplace.payments import gateway
 from marketplace.payouts import runner
 from marketplace.payouts.models import Payout
@@ -27,6 +29,9 @@ KILL_TRIALS = 200
 def fork(body) -> int:
     """Run ``body`` in a child process with its own database connections and HTTP client."""
     db.session.remove()  # no connection of ours crosses the fork
+    # A thread inside SQLite at the moment of fork leaves its lock held in the child forever:
+    # let the after-commit threads (outbox: search index, audit scan) finish first.
+    outbox_service.wait_for_background()
     pid = os.fork()
     if pid == 0:
         code = 0
@@ -42,8 +47,18 @@ def fork(body) -> int:
     return pid
 
 
-def wait(pid: int) -> int:
-    """The child's exit code, or minus the signal that killed it."""
+def wait(pid: int, timeout: float = 120.0) -> int:
+    """The child's exit code, or minus the signal that killed it. A child still running after
+    ``timeout`` seconds is stuck: it is killed, and the test fails on its outcome."""
+    pidfd = os.pidfd_open(pid)
+    try:
+        ready, _, _ = select.select([pidfd], [], [], timeout)
+    finally:
+        os.close(pidfd)
+    if not ready:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return -9999
     _, status = os.waitpid(pid, 0)
     return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
 
