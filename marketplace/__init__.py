@@ -74,6 +74,7 @@ def _install_plugins() -> None:
     """Modules that plug into the transaction at import: what they register must exist before
     the first request or command (outbox handlers, session listeners, upload folders)."""
     import marketplace.creators.service  # noqa: F401  (the avatars upload folder)
+    import marketplace.filings.guard  # noqa: F401  (protected notes stay up, by any path)
     import marketplace.notes.images  # noqa: F401  (the note images upload folder)
     import marketplace.search.sync  # noqa: F401  (search.reindex items)
     import marketplace.uploads  # noqa: F401  (uploads.remove items, the orphan sweep)

@@ -14,3 +14,4 @@ from marketplace.payout_accounts.models import PayoutAccount  # noqa: F401
 from marketplace.search.documents import search_documents  # noqa: F401
 from marketplace.ledger.models import Account, Entry, Transaction  # noqa: F401
 import marketplace.ledger.guard  # noqa: F401,E402  (append-only triggers on create_all)
+import marketplace.filings.guard  # noqa: F401,E402  (protected notes stay up, by any path)

@@ -192,6 +192,9 @@ def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: boo
     title, body = check_text(title, body)
     if note.is_filed and not is_paid:
         raise Invalid(_("A filed note stays marked as paid content."), field="is_paid")
+    if is_private and not note.is_private and (until := note.protection_ends):
+        raise Invalid(_("This note is filed for a brand and protected until %(date)s: it stays "
+                        "public until then.", date=format_date(until, "long")), field="is_private")
     note.saving(version)
     note.title, note.body = title, body
     note.is_paid, note.is_private = bool(is_paid), bool(is_private)
@@ -214,7 +217,7 @@ def delete_refusal(note: Note) -> str | None:
     up while its protection period runs (the brand paid for it). Pages show this reason in
     place of the Delete button."""
     filing = note.filing
-    if filing is not None and filing.protected_until > clock.now():
+    if note.protection_ends:
         return _("This note is filed for a brand and protected until %(date)s. You can "
                  "delete it after that date.", date=format_date(filing.protected_until, "long"))
     return None
