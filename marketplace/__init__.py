@@ -41,7 +41,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from marketplace.security import register_security_headers
     from marketplace.templating import register_template_helpers
 
+    from marketplace import parsing
+
     register_error_handlers(app)
+    parsing.install(app)
     register_security_headers(app)
     register_template_helpers(app)
     _register_cli(app)

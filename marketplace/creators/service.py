@@ -188,6 +188,10 @@ def set_avatar(profile: CreatorProfile, data: bytes) -> str:
     kind = uploads.sniff(data[:16])
     if kind is None or kind.kind not in AVATAR_KINDS:
         raise Invalid(_("Upload a PNG, JPEG or WebP image."), field="avatar")
+    pixels, most = uploads.pixel_count(data), current_app.config["IMAGE_MAX_PIXELS"]
+    if pixels is not None and pixels > most:
+        raise Invalid(_("That image is too large in pixels: use one of at most %(mp)s megapixels.",
+                        mp=round(most / 1_000_000, 1)), field="avatar")
     name = AVATARS.save(data, kind.extension)
     old = profile.avatar_filename
     profile.avatar_filename = name

@@ -1,9 +1,10 @@
 """Staff forms. Every change carries a written reason, kept in the audit trail."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from marketplace.parsing import IntegerField
 from marketplace.filings import service as filings
 
 
