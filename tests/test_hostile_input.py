@@ -123,6 +123,7 @@ def _may(audience, role) -> bool:
 class Walk:
     def __init__(self, client=None):
         self.client, self.failures, self.requests = client, [], 0
+        self.signed_in = False
 
     def send(self, method, url, data=None, **kwargs):
         self.requests += 1
@@ -134,6 +135,9 @@ class Walk:
             return None
         if response.status_code >= 500:
             self.failures.append(f"{method} {url} {_short(data)}: {response.status_code}")
+        # Issue 8, "Headers": every response for a signed-in user, errors and redirects too.
+        if self.signed_in and "logout" not in url and "no-store" not in response.headers.get("Cache-Control", ""):
+            self.failures.append(f"{method} {url}: {response.status_code} without Cache-Control: no-store")
         return response
 
 
@@ -156,9 +160,10 @@ def test_no_hostile_value_in_any_field_or_parameter_gives_a_server_error(app, cl
 
 def _walk_as(app, client, sign_in, role, world, walk, walked):
     """Walk every page ``role`` may open, and every form on them not walked yet."""
+    walk.signed_in = False
     client.post("/logout")
     sign_in()
-    walk.client = client
+    walk.client, walk.signed_in = client, role != "anonymous"
     pages, forms = [], {}
     for rule in app.url_map.iter_rules():
         if rule.endpoint in SKIP_ENDPOINTS or "GET" not in rule.methods or rule.rule.startswith("/api/"):

@@ -80,11 +80,16 @@ def load_creator_by_id(creator_id: int) -> CreatorProfile:
 
 
 def creators_for_staff(search: str = "", limit: int = 100) -> list[CreatorProfile]:
-    """Newest creators first, optionally those whose handle contains ``search`` ("@" optional)."""
-    search = normalize_handle(search)
+    """Newest creators first, optionally those whose handle ("@" optional) or display name,
+    in any script (林, Lin), contains ``search``."""
+    text = (search or "").strip()
     statement = select(CreatorProfile).order_by(CreatorProfile.created_at.desc()).limit(limit)
-    if search:
-        statement = statement.where(CreatorProfile.handle.contains(search, autoescape=True))
+    if text:
+        handle = normalize_handle(text)
+        name = func.lower(User.display_name)
+        statement = (statement.join(User, User.id == CreatorProfile.user_id)
+                     .where(CreatorProfile.handle.contains(handle, autoescape=True)
+                            | name.contains(text.lower(), autoescape=True)))
     return list(db.session.scalars(statement))
 
 

@@ -10,7 +10,7 @@ import unicodedata
 
 from flask import current_app
 from flask_babel import format_date, gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace import clock
@@ -232,6 +232,38 @@ def delete_note(note: Note) -> None:
 
 
 # ---- staff actions --------------------------------------------------------------------
+
+# The states staff filter notes by (``notes_for_staff``): code -> condition.
+STAFF_STATES = ("paid", "filed", "unfiled_paid", "deindexed", "private", "deleted")
+
+
+def notes_for_staff(creator: str = "", title: str = "", state: str = "", page: int = 1,
+                    per_page: int = 50) -> tuple[list[Note], int]:
+    """Every note, deleted ones included, newest first, narrowed by the creator (handle or
+    display name, any script), words in the title, and a state. Returns (notes, total)."""
+    query = select(Note).join(Note.creator).join(User, User.id == CreatorProfile.user_id)
+    if who := (creator or "").strip():
+        handle = who.lstrip("@").lower()
+        query = query.where(CreatorProfile.handle.contains(handle, autoescape=True)
+                            | func.lower(User.display_name).contains(who.lower(), autoescape=True))
+    if words := (title or "").strip():
+        query = query.where(func.lower(Note.title).contains(words.lower(), autoescape=True))
+    conditions = {
+        "paid": Note.is_paid.is_(True),
+        "filed": Note.filing.has(),
+        "unfiled_paid": Note.is_paid.is_(True) & ~Note.filing.has(),
+        "deindexed": Note.deindexed_at.is_not(None),
+        "private": Note.is_private.is_(True),
+        "deleted": Note.deleted_at.is_not(None),
+    }
+    if state in conditions:
+        query = query.where(conditions[state])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(page, 1)
+    rows = db.session.scalars(query.order_by(Note.created_at.desc(), Note.id.desc())
+                              .offset((page - 1) * per_page).limit(per_page)).unique().all()
+    return list(rows), total
+
 
 def deindex_note(note: Note, actor: User, reason: str) -> None:
     if note.deindexed_at is not None:
