@@ -23,6 +23,18 @@ from tests.factories import (make_api_token, make_brand, make_brief, make_eligib
 
 HOSTILE = ["NaN", "sNaN", "Infinity", "-Infinity", str(2**63), str(2**64), "1e20", "9999-12-31",
            "a\x00b", "x" * 10_000]
+# Which of them a field gets, by the kind of input the page shows (what the browser would let
+# through is irrelevant: an attacker posts anything). Text is also tried as a number, because
+# services parse some text (an order id in a search box); number fields get every number.
+NUMBERS = ["NaN", "sNaN", "Infinity", "-Infinity", str(2**63), str(2**64), "1e20", "a\x00b"]
+BY_KIND = {
+    "number": NUMBERS, "hidden": NUMBERS + ["x" * 10_000],
+    "date": ["9999-12-31", "0001-01-01", "NaN", "a\x00b"],
+    "choice": ["NaN", str(2**64), "a\x00b"],
+    "text": [str(2**64), "NaN", "a\x00b", "x" * 10_000],
+}
+# The query string of every GET route, all parameters at once.
+QUERY_VALUES = ["NaN", "Infinity", str(2**64), "1e20", "9999-12-31", "a\x00b"]
 # Query parameters worth trying on every GET route, beside the fields of the page's own forms.
 COMMON_PARAMS = ("page", "q", "next", "per_page", "sort")
 # Routes that serve files or belong to the gateway; their hostile inputs are tested in their area.
@@ -45,7 +57,7 @@ class _Forms(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(),
-                          "fields": {}}
+                          "fields": {}, "kinds": {}}
             self.forms.append(self._form)
         elif self._form is None or not a.get("name"):
             return
@@ -53,6 +65,8 @@ class _Forms(HTMLParser):
             kind = (a.get("type") or "text").lower()
             if kind in ("submit", "button", "file", "image", "reset"):
                 return
+            self._form["kinds"][a["name"]] = (kind if kind in ("number", "hidden", "date") else
+                                              "choice" if kind in ("checkbox", "radio") else "text")
             if kind in ("checkbox", "radio") and "checked" not in a:
                 self._form["fields"].setdefault(a["name"], None)
                 return
@@ -60,9 +74,11 @@ class _Forms(HTMLParser):
         elif tag == "select":
             self._select = a["name"]
             self._form["fields"][self._select] = None
+            self._form["kinds"][self._select] = "choice"
         elif tag == "textarea":
             self._textarea = a["name"]
             self._form["fields"][self._textarea] = ""
+            self._form["kinds"][self._textarea] = "text"
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -188,7 +204,7 @@ def _walk_as(app, client, sign_in, role, world, walk, walked):
         for form in found:
             if form["method"] == "get":
                 names |= set(form["fields"])
-        for value in HOSTILE:
+        for value in QUERY_VALUES:
             walk.send("GET", f"{url}?{urlencode({name: value for name in names})}")
 
     # Each field of each form, one hostile value at a time, the other fields as the page gave them.
@@ -199,7 +215,7 @@ def _walk_as(app, client, sign_in, role, world, walk, walked):
         for name in form["fields"]:
             if name == "csrf_token":
                 continue
-            for value in HOSTILE:
+            for value in BY_KIND[form["kinds"].get(name, "text")]:
                 data = baseline | {name: value}
                 if form["method"] == "get":
                     walk.send("GET", f"{form['action']}?{urlencode(data)}")
