@@ -4,8 +4,9 @@ un-marks it as paid content, or removes the filing.
 
 ``notes.service`` refuses these with a reason beside the field; this listener runs on every
 flush of every session, so code that sets the columns directly is stopped as well, before
-anything reaches the database. (A bulk ``UPDATE`` statement skips the unit of work and this
-guard with it: jobs change notes through objects.)
+anything reaches the database. Bulk ORM statements skip the unit of work, so a second
+listener refuses any bulk ``UPDATE`` that sets those columns of notes, and any bulk ``DELETE``
+of notes or filings: such changes go through objects, where the rule can be checked per row.
 """
 from __future__ import annotations
 
@@ -53,3 +54,23 @@ def _guard_protected_notes(session: Session, flush_context, instances) -> None:
             continue
         if reason := _refusal(obj, obj in session.deleted):
             raise ProtectedNote(reason)
+
+
+_GUARDED_COLUMNS = {"is_private", "is_paid", "deleted_at"}
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _guard_bulk_statements(state) -> None:
+    mapper = state.bind_mapper
+    if mapper is None or mapper.class_ not in (Note, Filing) or not (state.is_update or state.is_delete):
+        return
+    if state.is_delete:
+        raise ProtectedNote(_("Notes and filings are removed one at a time, so that protection "
+                              "periods are checked."))
+    statement = state.statement
+    values = dict(getattr(statement, "_values", None) or {})
+    values.update(dict(getattr(statement, "_ordered_values", None) or ()))
+    names = {getattr(key, "key", None) or getattr(key, "name", None) or str(key) for key in values}
+    if mapper.class_ is Note and names & _GUARDED_COLUMNS:
+        raise ProtectedNote(_("Notes are made private, un-marked as paid or deleted one at a time, "
+                              "so that protection periods are checked."))

@@ -131,3 +131,33 @@ def test_text_edits_are_kept_and_the_receipt_shows_the_filed_version(client, log
     assert "The note as filed" in receipt
     assert "Sunscreen week" in receipt and "SPF 50 every day." in receipt
     assert "Sunscreen, honestly" in receipt
+
+
+@pytest.mark.parametrize("statement", ["private", "unpaid", "deleted", "delete_notes", "delete_filings"])
+def test_bulk_statements_cannot_hide_notes_either(protected, statement):
+    from sqlalchemy import delete, update
+
+    from marketplace.filings.models import Filing
+
+    note, _ = protected
+    run_it = {
+        "private": lambda: db.session.execute(update(Note).where(Note.id == note.id).values(is_private=True)),
+        "unpaid": lambda: db.session.execute(update(Note).values(is_paid=False)),
+        "deleted": lambda: db.session.execute(update(Note).values(deleted_at=clock.now())),
+        "delete_notes": lambda: db.session.execute(delete(Note).where(Note.id == note.id)),
+        "delete_filings": lambda: db.session.execute(delete(Filing)),
+    }[statement]
+    outcome = run(run_it)
+    assert not outcome and isinstance(outcome.error, Conflict)
+    db.session.expire_all()
+    assert not note.is_private and note.is_paid and note.deleted_at is None and note.filing is not None
+
+
+def test_bulk_statements_that_touch_nothing_protected_still_run(protected):
+    from sqlalchemy import update
+
+    note, _ = protected
+    db.session.execute(update(Note).where(Note.id == note.id).values(deindexed_at=clock.now()))
+    db.session.commit()
+    db.session.expire_all()
+    assert note.deindexed_at is not None
