@@ -85,6 +85,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     # Notes, filing and search
     "NOTE_MAX_IMAGES": (9, "Images a note may carry"),
     "NOTE_IMAGE_MAX_BYTES": (5242880, "Largest note image accepted, in bytes (JPEG, PNG, GIF or WebP)"),
+    "IMAGE_MAX_PIXELS": (40000000, "Most pixels (width × height) an uploaded image may declare (note images, avatars)"),
     "NOTE_MAX_TAGS": (10, "Tags a note may carry"),
     "NOTE_BODY_MAX_CHARS": (5000, "Longest note body, in characters"),
     "UPLOAD_FOLDER": ("", "Directory for uploaded images (empty = instance/uploads)"),

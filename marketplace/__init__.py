@@ -41,7 +41,10 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     from marketplace.security import register_security_headers
     from marketplace.templating import register_template_helpers
 
+    from marketplace import parsing
+
     register_error_handlers(app)
+    parsing.install(app)
     register_security_headers(app)
     register_template_helpers(app)
     _register_cli(app)
@@ -74,6 +77,7 @@ def _install_plugins() -> None:
     """Modules that plug into the transaction at import: what they register must exist before
     the first request or command (outbox handlers, session listeners, upload folders)."""
     import marketplace.creators.service  # noqa: F401  (the avatars upload folder)
+    import marketplace.filings.guard  # noqa: F401  (protected notes stay up, by any path)
     import marketplace.notes.images  # noqa: F401  (the note images upload folder)
     import marketplace.orders.images  # noqa: F401  (the draft images upload folder)
     import marketplace.search.sync  # noqa: F401  (search.reindex items)

@@ -150,8 +150,9 @@ def check(profile: CreatorProfile | None, brief=None) -> Eligibility:
             fail(_followers_failure(profile, needed, "brief_followers", "brief"))
         if profile.quote_for(brief.deliverable) is None:
             fail(Failure("deliverable",
-                         _("This brief wants a %(format)s, which your price card does not offer.",
-                           format=_("video note") if brief.deliverable == "video" else _("image note")),
+                         _("This brief wants a video note, which your price card does not offer.")
+                         if brief.deliverable == "video" else
+                         _("This brief wants an image note, which your price card does not offer."),
                          _("Add a quote for this format on your price card.")))
     return result
 

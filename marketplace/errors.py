@@ -6,9 +6,12 @@ Services raise :class:`DomainError` subclasses with a human reason. Pages flash 
 """
 from __future__ import annotations
 
+import io
+
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from werkzeug.datastructures import ImmutableMultiDict
 
 from marketplace.extensions import db
 
@@ -129,6 +132,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
+        # The page renders forms (the language switch), and a form reads the request's form
+        # data: that would parse the refused body again and fail inside this handler.
+        empty = ImmutableMultiDict()
+        request.__dict__.update(form=empty, files=empty, stream=io.BytesIO(b""))
+        request._cached_data = b""
         return page(413, "errors/413.html")
 
     @app.errorhandler(500)

@@ -20,3 +20,4 @@ from marketplace.ledger.models import Account, Entry, Transaction  # noqa: F401
 import marketplace.ledger.guard  # noqa: F401,E402  (append-only triggers on create_all)
 from marketplace.metrics.models import MetricReport, SettlementSnapshot  # noqa: F401,E402
 import marketplace.metrics.guard  # noqa: F401,E402  (frozen-snapshot triggers on create_all)
+import marketplace.filings.guard  # noqa: F401,E402  (protected notes stay up, by any path)

@@ -13,9 +13,11 @@ refused: it can carry script.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import secrets
+import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -53,6 +55,24 @@ def sniff(data: bytes) -> ImageKind | None:
     if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return ImageKind("webp", "image/webp", ".webp")
     return None
+
+
+def pixel_count(data: bytes) -> int | None:
+    """Width × height an image declares in its header (nothing is decoded), or None when
+    Pillow cannot read the header. A header declaring more pixels than Pillow's own bomb
+    limit counts as larger than any limit."""
+    from PIL import Image
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+        except Image.DecompressionBombError:
+            return 2**62
+        except Exception:  # noqa: BLE001  (any unreadable header: the caller refuses it)
+            return None
+    return width * height
 
 
 def base_folder() -> Path:

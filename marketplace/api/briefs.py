@@ -10,6 +10,7 @@ from marketplace.api_tokens.guards import token_or_session
 from marketplace.briefs import service as briefs
 from marketplace.errors import Invalid
 from marketplace.matching import service as matching
+from marketplace.parsing import INT_MAX, bounded_int
 
 REASON = schema("MatchReason", {
     "type": "object",
@@ -46,10 +47,9 @@ def _int_arg(name: str, errors: dict) -> int | None:
     raw = request.args.get(name)
     if raw in (None, ""):
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        errors[name] = _("A whole number.")
+    value = bounded_int(raw)
+    if value is None:
+        errors[name] = _("A whole number (at most %(n)d).", n=INT_MAX)
         return None
     if value < 0:
         errors[name] = _("Zero or more.")

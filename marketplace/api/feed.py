@@ -1,5 +1,5 @@
 """The data feed: machine clients report creators' followers, engagement and audience."""
-from flask import jsonify, request
+from flask import jsonify
 
 from marketplace.access import PLATFORM
 from marketplace.api import bp, respond
@@ -7,6 +7,7 @@ from marketplace.api.openapi import document, schema
 from marketplace.api_tokens.guards import require_token
 from marketplace.creators import service as creators
 from marketplace.creators.stats import AGE_BANDS, GENDERS, apply_feed_report
+from marketplace.parsing import json_body
 
 
 def _percentages(keys) -> dict:
@@ -49,6 +50,8 @@ ERROR = {"$ref": "#/components/schemas/Error"}
           requestBody={"required": True, "content": {"application/json": {"schema": STATS_REPORT}}},
           responses={"200": {"description": "Stored (or already stored)",
                              "content": {"application/json": {"schema": STATS_RESULT}}},
+                     "400": {"description": "The body is not JSON (malformed, or nested too deeply)",
+                             "content": {"application/json": {"schema": ERROR}}},
                      "401": {"description": "Missing, unknown or revoked token",
                              "content": {"application/json": {"schema": ERROR}}},
                      "404": {"description": "No creator with this handle"},
@@ -58,7 +61,7 @@ ERROR = {"$ref": "#/components/schemas/Error"}
                              "content": {"application/json": {"schema": ERROR}}}})
 def report_stats(handle: str):
     profile = creators.load_creator(handle, PLATFORM)
-    return respond(lambda: apply_feed_report(profile, request.get_json(silent=True)),
+    return respond(lambda: apply_feed_report(profile, json_body()),
                    lambda changed: jsonify(handle=profile.handle, changed=changed,
                                            followers=profile.follower_count,
                                            as_of=profile.followers_as_of.isoformat()))

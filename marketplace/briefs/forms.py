@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from marketplace.parsing import DateField, DecimalField, IntegerField
 from marketplace import taxonomy
 from marketplace.briefs import service
 from marketplace.briefs.service import BriefInput, end_of_day

@@ -80,11 +80,16 @@ def load_creator_by_id(creator_id: int) -> CreatorProfile:
 
 
 def creators_for_staff(search: str = "", limit: int = 100) -> list[CreatorProfile]:
-    """Newest creators first, optionally those whose handle contains ``search`` ("@" optional)."""
-    search = normalize_handle(search)
+    """Newest creators first, optionally those whose handle ("@" optional) or display name,
+    in any script (林, Lin), contains ``search``."""
+    text = (search or "").strip()
     statement = select(CreatorProfile).order_by(CreatorProfile.created_at.desc()).limit(limit)
-    if search:
-        statement = statement.where(CreatorProfile.handle.contains(search, autoescape=True))
+    if text:
+        handle = normalize_handle(text)
+        name = func.lower(User.display_name)
+        statement = (statement.join(User, User.id == CreatorProfile.user_id)
+                     .where(CreatorProfile.handle.contains(handle, autoescape=True)
+                            | name.contains(text.lower(), autoescape=True)))
     return list(db.session.scalars(statement))
 
 
@@ -188,6 +193,10 @@ def set_avatar(profile: CreatorProfile, data: bytes) -> str:
     kind = uploads.sniff(data[:16])
     if kind is None or kind.kind not in AVATAR_KINDS:
         raise Invalid(_("Upload a PNG, JPEG or WebP image."), field="avatar")
+    pixels, most = uploads.pixel_count(data), current_app.config["IMAGE_MAX_PIXELS"]
+    if pixels is not None and pixels > most:
+        raise Invalid(_("That image is too large in pixels: use one of at most %(mp)s megapixels.",
+                        mp=round(most / 1_000_000, 1)), field="avatar")
     name = AVATARS.save(data, kind.extension)
     old = profile.avatar_filename
     profile.avatar_filename = name

@@ -1,8 +1,10 @@
 """The sponsored library's search form. (Staff file notes from the staff pages.)"""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import StringField
 from wtforms.validators import Optional
+
+from marketplace.parsing import DateField
 
 
 class LibraryForm(FlaskForm):

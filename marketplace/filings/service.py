@@ -5,7 +5,6 @@ Until then staff file notes from the note's staff page (:func:`staff_file_note`)
 """
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app
@@ -19,6 +18,7 @@ from marketplace.brands.models import BrandProfile
 from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.extensions import db
+from marketplace.filings import codes
 from marketplace.filings.models import Filing
 from marketplace.transaction import refuse_duplicates
 from marketplace.notes.models import Note
@@ -46,7 +46,7 @@ def file_note(note: Note, brand: BrandProfile, order_reference: str, *, order_id
         raise Invalid(_("Choose the brand that paid for this note."), field="brand_id")
     days = protection_days if protection_days is not None else current_app.config["PROTECTION_MIN_DAYS"]
     filed_at = clock.now()
-    filing = Filing(code=secrets.token_urlsafe(16), note=note, brand=brand, order_id=order_id,
+    filing = Filing(code=codes.new_code(), note=note, filed_title=note.title, filed_body=note.body, brand=brand, order_id=order_id,
                     order_reference=order_reference, filed_at=filed_at,
                     filed_by_id=filed_by.id if filed_by else None,
                     protected_until=filed_at + timedelta(days=days))
@@ -66,7 +66,7 @@ def staff_file_note(note: Note, brand_id: int | None, order_reference: str, acto
 
 def load_filing(code: str) -> Filing:
     """A filing by its receipt code (receipts are public)."""
-    filing = db.session.scalar(select(Filing).where(Filing.code == code))
+    filing = db.session.scalar(select(Filing).where(Filing.code == codes.canonical(code)))
     if filing is None:
         raise NotFound(_("There is no filing with this receipt code."))
     return filing

@@ -1,8 +1,9 @@
 """The brand's top-up form: an amount in the platform's currency."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField
 from wtforms.validators import InputRequired, NumberRange
+
+from marketplace.parsing import DecimalField
 
 
 class TopUpForm(FlaskForm):

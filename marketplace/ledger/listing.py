@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from marketplace.extensions import db
 from marketplace.ledger.models import Account, AccountKind, Entry, Transaction, TxnKind
 from marketplace.money import Money
+from marketplace.parsing import bounded_int
 
 K = AccountKind
 
@@ -92,9 +93,9 @@ def matching_accounts(q: str):
         (Account.kind == K.ORDER_ESCROW) & Account.brand_id.in_(brands),
         Account.kind.in_([K.CREATOR_PAYABLE, K.CREATOR_PAID_OUT]) & Account.owner_id.in_(creators),
     ]
-    order = q.lstrip("#")
-    if order.isdigit():
-        conditions.append((Account.kind == K.ORDER_ESCROW) & (Account.owner_id == int(order)))
+    order = bounded_int(q.lstrip("#"), 1)
+    if order is not None:
+        conditions.append((Account.kind == K.ORDER_ESCROW) & (Account.owner_id == order))
     return select(Account.id).where(or_(*conditions))
 
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import Label
 from wtforms.validators import Optional
 
+from marketplace.parsing import DecimalField, IntegerField
 from marketplace import taxonomy
 from marketplace.matching.service import BRIEF_SORTS, CREATOR_SORTS, Filters
 from marketplace.money import to_cents

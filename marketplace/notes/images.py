@@ -53,6 +53,10 @@ def check_uploads(files, already: int = 0) -> list[CheckedImage]:
         if kind is None:
             raise Invalid(_("%(name)s is not a JPEG, PNG, GIF or WebP image.", name=upload.filename),
                           field="images")
+        pixels, most = uploads.pixel_count(data), current_app.config["IMAGE_MAX_PIXELS"]
+        if pixels is not None and pixels > most:
+            raise Invalid(_("%(name)s is too large in pixels: use an image of at most %(mp)s megapixels.",
+                            name=upload.filename, mp=round(most / 1_000_000, 1)), field="images")
         checked.append(CheckedImage(data, kind.content_type, kind.extension))
     return checked
 

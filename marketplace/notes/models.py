@@ -57,6 +57,16 @@ class Note(Versioned, db.Model):
         return self.filing is not None
 
     @property
+    def protection_ends(self) -> datetime | None:
+        """When the protection period of this note's filing ends, or None when none is running.
+        While it runs the note cannot be deleted, made private or un-marked as paid content
+        (``notes.service`` says why; ``filings.guard`` stops every other writer at the flush)."""
+        filing = self.filing
+        if filing is not None and filing.protected_until > clock.now():
+            return filing.protected_until
+        return None
+
+    @property
     def tag_names(self) -> list[str]:
         return [tag.tag for tag in self.tags]
 

@@ -10,7 +10,7 @@ import unicodedata
 
 from flask import current_app
 from flask_babel import format_date, gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from marketplace import clock
@@ -192,6 +192,9 @@ def edit_note(note: Note, title: str, body: str, tags: str = "", *, is_paid: boo
     title, body = check_text(title, body)
     if note.is_filed and not is_paid:
         raise Invalid(_("A filed note stays marked as paid content."), field="is_paid")
+    if is_private and not note.is_private and (until := note.protection_ends):
+        raise Invalid(_("This note is filed for a brand and protected until %(date)s: it stays "
+                        "public until then.", date=format_date(until, "long")), field="is_private")
     note.saving(version)
     note.title, note.body = title, body
     note.is_paid, note.is_private = bool(is_paid), bool(is_private)
@@ -214,7 +217,7 @@ def delete_refusal(note: Note) -> str | None:
     up while its protection period runs (the brand paid for it). Pages show this reason in
     place of the Delete button."""
     filing = note.filing
-    if filing is not None and filing.protected_until > clock.now():
+    if note.protection_ends:
         return _("This note is filed for a brand and protected until %(date)s. You can "
                  "delete it after that date.", date=format_date(filing.protected_until, "long"))
     return None
@@ -229,6 +232,38 @@ def delete_note(note: Note) -> None:
 
 
 # ---- staff actions --------------------------------------------------------------------
+
+# The states staff filter notes by (``notes_for_staff``): code -> condition.
+STAFF_STATES = ("paid", "filed", "unfiled_paid", "deindexed", "private", "deleted")
+
+
+def notes_for_staff(creator: str = "", title: str = "", state: str = "", page: int = 1,
+                    per_page: int = 50) -> tuple[list[Note], int]:
+    """Every note, deleted ones included, newest first, narrowed by the creator (handle or
+    display name, any script), words in the title, and a state. Returns (notes, total)."""
+    query = select(Note).join(Note.creator).join(User, User.id == CreatorProfile.user_id)
+    if who := (creator or "").strip():
+        handle = who.lstrip("@").lower()
+        query = query.where(CreatorProfile.handle.contains(handle, autoescape=True)
+                            | func.lower(User.display_name).contains(who.lower(), autoescape=True))
+    if words := (title or "").strip():
+        query = query.where(func.lower(Note.title).contains(words.lower(), autoescape=True))
+    conditions = {
+        "paid": Note.is_paid.is_(True),
+        "filed": Note.filing.has(),
+        "unfiled_paid": Note.is_paid.is_(True) & ~Note.filing.has(),
+        "deindexed": Note.deindexed_at.is_not(None),
+        "private": Note.is_private.is_(True),
+        "deleted": Note.deleted_at.is_not(None),
+    }
+    if state in conditions:
+        query = query.where(conditions[state])
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(page, 1)
+    rows = db.session.scalars(query.order_by(Note.created_at.desc(), Note.id.desc())
+                              .offset((page - 1) * per_page).limit(per_page)).unique().all()
+    return list(rows), total
+
 
 def deindex_note(note: Note, actor: User, reason: str) -> None:
     if note.deindexed_at is not None:

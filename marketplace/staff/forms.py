@@ -1,9 +1,11 @@
 """Staff forms. Every change carries a written reason, kept in the audit trail."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from marketplace.parsing import IntegerField
 from marketplace.filings import service as filings
 
 
@@ -50,3 +52,17 @@ class IndexReasonForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField(_l("Client name"), validators=[Length(max=80)])
+
+
+class NoteSearchForm(FlaskForm):
+    """The staff notes list's filters (a GET form: no CSRF token, it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    creator = StringField(_l("Creator (handle or name)"), validators=[Length(max=80)])
+    title = StringField(_l("Title contains"), validators=[Length(max=100)])
+    state = SelectField(_l("State"), choices=[SelectChoice(code, label) for code, label in (
+        ("", _l("Any")), ("paid", _l("Paid content")), ("filed", _l("Filed")),
+        ("unfiled_paid", _l("Paid, not filed")), ("deindexed", _l("Removed from search")),
+        ("private", _l("Private")), ("deleted", _l("Deleted")))], validators=[Optional()])

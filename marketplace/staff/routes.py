@@ -17,8 +17,8 @@ from marketplace.brands import service as brands
 from marketplace.creators import service as creators, stats
 from marketplace.filings import service as filings
 from marketplace.notes import service as notes
-from marketplace.staff.forms import (AliasesForm, FileForm, FollowersForm, IndexReasonForm, PayoutReadinessForm,
-                                     ReasonForm, TokenForm)
+from marketplace.staff.forms import (AliasesForm, FileForm, FollowersForm, IndexReasonForm, NoteSearchForm,
+                                     PayoutReadinessForm, ReasonForm, TokenForm)
 from marketplace.web import perform
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -134,6 +134,18 @@ def revoke_api_token(token_id: int):
 
 
 # ---- notes -------------------------------------------------------------------------------
+
+@bp.route("/notes")
+@audience(Role.STAFF)
+def note_list():
+    form = NoteSearchForm(request.args)
+    page = max(request.args.get("page", 1, type=int), 1)
+    if form.validate():
+        found, total = notes.notes_for_staff(form.creator.data, form.title.data, form.state.data or "", page=page)
+    else:
+        found, total = [], 0
+    return render_template("staff/notes.html", form=form, notes=found, total=total, page=page, per_page=50)
+
 
 @bp.route("/notes/<int:note_id>")
 @audience(Role.STAFF)

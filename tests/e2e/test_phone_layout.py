@@ -117,7 +117,7 @@ def _pages(c: dict) -> dict[str, list[str]]:
         "waiting": ["/brand", f"/briefs/{c['waiting_draft']}"],
         "staff": [
             "/staff", "/staff/brands", f"/staff/brands/{c['brand_id']}", "/staff/creators", "/staff/creators?q=phone",
-            "/staff/api-tokens", f"/staff/notes/{c['note']}", f"/staff/notes/{c['filed_note']}", f"/c/{c['handle']}",
+            "/staff/api-tokens", "/staff/notes", f"/staff/notes/{c['note']}", f"/staff/notes/{c['filed_note']}", f"/c/{c['handle']}",
             f"/briefs/{c['open']}/matches", "/account", "/staff/ledger/", "/staff/ledger/?q=GlowLab",
             "/staff/ledger/transactions", f"/staff/ledger/accounts/{c['ledger_account']}",
             f"/staff/ledger/transactions/{c['txn']}", "/staff/orders", f"/orders/{c['order']}", "/staff/payouts",

@@ -1,4 +1,5 @@
 """Filing: the service, public receipts, the sponsored library, staff filing, protection."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -34,9 +35,27 @@ def test_filing_a_regular_note_makes_it_commercial():
 
 def test_receipt_codes_are_unguessable(client):
     codes = {make_filing().code for _ in range(5)}
-    assert len(codes) == 5 and all(len(code) >= 20 for code in codes)
+    assert len(codes) == 5
     assert client.get("/filings/1").status_code == 404
     assert client.get("/filings/not-a-code").status_code == 404
+
+
+def test_receipt_codes_read_aloud_and_forgive_how_they_are_typed(client):
+    filing = make_filing()
+    assert re.fullmatch(r"PPS(-[0-9A-HJKMNP-TV-Z]{4}){3}", filing.code)  # Crockford: no I, L, O, U
+    body = filing.code[4:].replace("-", "")
+    sloppy = "pps " + body.lower().replace("0", "o").replace("1", "l")
+    for typed in (filing.code, filing.code.lower(), "PPS" + body, sloppy):
+        assert client.get(f"/filings/{typed}").status_code == 200, typed
+    assert client.get("/filings/PPS-0000-0000-0000").status_code == 404
+
+
+def test_receipt_codes_issued_before_the_readable_format_keep_working(client):
+    filing = make_filing()
+    filing.code = "q3Zx_old-style-Code0123"
+    db.session.commit()
+    assert client.get("/filings/q3Zx_old-style-Code0123").status_code == 200
+    assert client.get("/filings/Q3ZX_OLD-STYLE-CODE0123").status_code == 404
 
 
 def test_a_note_is_filed_once_and_needs_a_reference():

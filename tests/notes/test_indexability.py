@@ -15,8 +15,8 @@ CASES = list(itertools.product([False, True], repeat=4))  # commercial, filed, d
 @pytest.mark.parametrize("commercial, filed, deindexed, deleted", CASES)
 def test_truth_table(commercial, filed, deindexed, deleted):
     note = make_note(title="Table", body="truth table note", is_paid=commercial)
-    if filed:
-        make_filing(note)
+    if filed:  # a filed note can be deleted only once its protection period is over
+        make_filing(note, protection_days=0 if deleted else None)
     if deindexed:
         note.deindexed_at = clock.now()
     if deleted:
