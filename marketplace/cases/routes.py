@@ -16,6 +16,7 @@ from marketplace.cases.forms import AppealDecisionForm, AppealForm, DecisionForm
 from marketplace.cases.trail import sentence
 from marketplace.creators import service as creators
 from marketplace.errors import json_error
+from marketplace.parsing import bounded_int
 from marketplace.transaction import run
 from marketplace.web import perform
 
@@ -28,8 +29,8 @@ def trail_sentence(entry) -> str:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = (request.args.get(name) or "").strip()
-    return int(raw) if raw.isdigit() else None
+    # A number no row can have (beyond a database integer) is no filter, not an error.
+    return bounded_int((request.args.get(name) or "").strip(), low=1)
 
 
 # ---- staff ------------------------------------------------------------------------------------
