@@ -83,24 +83,22 @@ def search(query: str, *, tag: str | None = None, sponsored: str = "", page: int
         return results
     filters = Filters(tag=(tag or "").strip().lower() or None,
                       sponsored={"only": True, "hide": False}.get(sponsored))
+    start = (results.page - 1) * per_page
+    window = current_app.config["SEARCH_RANK_WINDOW"]
     try:
         with db.engine.connect() as conn:
-            ranked = current_backend(conn).candidates(conn, groups, filters,
-                                                      current_app.config["SEARCH_RANK_WINDOW"])
+            # Relevance first (rounded so near-equal scores count as equal), then newest first.
+            results.total, ids = current_backend(conn).ranked_page(conn, groups, filters, window,
+                                                                   start, per_page)
     except DBAPIError:
         # e.g. a database migrated without the full-text objects: say so instead of a 500.
         current_app.logger.exception("search failed; is the index built? `flask search rebuild`")
         results.notice = _("Search is not available right now. Please try again later.")
         return results
-    # Relevance first (rounded so near-equal scores count as equal), then newest first.
-    ranked.sort(key=lambda item: (-round(item[1], 4), -item[0]))
-    results.total = len(ranked)
-    results.more = len(ranked) >= current_app.config["SEARCH_RANK_WINDOW"]
+    results.more = results.total >= window
     results.pages = -(-results.total // per_page)
-    start = (results.page - 1) * per_page
-    ids = [note_id for note_id, _score in ranked[start:start + per_page]]
     notes = {n.id: n for n in db.session.scalars(
-        select(Note).where(Note.id.in_(ids)).options(selectinload(Note.images))).unique()}
+        select(Note).where(Note.id.in_(ids)).options(selectinload(Note.images), selectinload(Note.tags))).unique()}
     words = query_words(groups)
     for note_id in ids:
         note = notes.get(note_id)
