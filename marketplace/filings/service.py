@@ -81,10 +81,16 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
+# The library counts its filings up to here ("1,000+"): an exact count would join every
+# filing to its note, creator and brand on every view of a public page.
+COUNT_CAP = 1000
+
+
 def library(brand: str = "", creator: str = "", since: date | None = None,
             until: date | None = None, page: int = 1, per_page: int = 20):
     """Filings newest first, narrowed by brand name, creator handle or name, and filing date.
-    Returns (filings, total)."""
+    Returns (filings, total, more): ``total`` is exact up to ``COUNT_CAP`` or the end of
+    this page, whichever is further; ``more`` says there are more than ``total``."""
     query = (select(Filing).join(Filing.note).join(Note.creator).join(Filing.brand)
              .join(User, User.id == CreatorProfile.user_id))
     if brand.strip():
@@ -98,7 +104,9 @@ def library(brand: str = "", creator: str = "", since: date | None = None,
         query = query.where(Filing.filed_at >= _day_start(since))
     if until:
         query = query.where(Filing.filed_at < _day_start(until + timedelta(days=1)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    bound = max(COUNT_CAP, page * per_page)
+    counted = db.session.scalar(select(func.count()).select_from(
+        query.with_only_columns(Filing.id).limit(bound + 1).subquery()))
     rows = db.session.scalars(query.order_by(Filing.filed_at.desc(), Filing.id.desc())
                               .offset((page - 1) * per_page).limit(per_page)).unique().all()
-    return list(rows), total
+    return list(rows), min(counted, bound), counted > bound
