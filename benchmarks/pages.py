@@ -203,7 +203,7 @@ def pages(ctx: dict) -> dict[str, tuple[str, str | None, dict]]:
     }
 
 
-def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False) -> dict:
+def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False, profile: str | None = None) -> dict:
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={})
 
     @app.route(FLOOR_PATH)
@@ -265,6 +265,19 @@ def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False)
         server = (_server_cpu_ms(backend_pids) - server_before) / runs
         floors += floor_samples
         p50, floor = statistics.median(samples) + server, statistics.median(floor_samples)
+        if name == profile:
+            import cProfile
+            import io
+            import pstats
+
+            profiler = cProfile.Profile(time.process_time)  # CPU time: the neighbours don't count
+            profiler.enable()
+            for _ in range(runs):
+                client.get(path, headers=headers)
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+            log(out.getvalue())
         results[name] = {"p50_ms": round(p50, 2), "sql": sql, "writes": len(writes), "ratio": round(p50 / floor, 1),
                          "wall_p50_ms": round(statistics.median(walls), 2)}
         log(f"  {name:18} p50 {p50:7.2f} ms CPU ({server:5.2f} in the database server)  {sql:3d} SQL  "
@@ -314,6 +327,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--small", action="store_true", default=small, help="a tenth of the data, for a quick run")
     parser.add_argument("--keep", help="build the SQLite file here and keep it")
+    parser.add_argument("--profile", metavar="PAGE", help="also profile this page (cProfile over CPU time)")
     parser.add_argument("--reuse", help="measure a SQLite file --keep built (same sizes), without building")
     parser.add_argument("--database-from-env", action="store_true", help="use $TEST_DATABASE_URL (with-postgres.sh)")
     parser.add_argument("--no-postgres", action="store_true")
@@ -330,7 +344,8 @@ def main() -> None:
         if os.path.exists(path) and not args.reuse:
             os.remove(path)
         log(f"SQLite: {creators:,} creators, {notes:,} notes")
-        result = measure(f"sqlite:///{path}", creators, notes, args.runs, reuse=bool(args.reuse))
+        result = measure(f"sqlite:///{path}", creators, notes, args.runs, reuse=bool(args.reuse),
+                         profile=args.profile)
     misses = verdict(result)
     if not args.no_postgres and not args.reuse:
         pg = rerun_in_postgres(__file__, ["--creators", str(creators), "--notes", str(notes), "--runs", str(args.runs)], log)
