@@ -203,7 +203,8 @@ def pages(ctx: dict) -> dict[str, tuple[str, str | None, dict]]:
     }
 
 
-def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False, profile: str | None = None) -> dict:
+def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False, profile: str | None = None,
+            only: str | None = None) -> dict:
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS={})
 
     @app.route(FLOOR_PATH)
@@ -239,6 +240,8 @@ def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False,
             session["_fresh"] = True
     results, floors = {}, []
     for name, (path, role, headers) in pages(ctx).items():
+        if only and name not in only.split(","):
+            continue
         client = clients[role]
         for _ in range(3):  # warm: templates compiled, connections open, caches filled
             response = client.get(path, headers=headers)
@@ -327,6 +330,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--small", action="store_true", default=small, help="a tenth of the data, for a quick run")
     parser.add_argument("--keep", help="build the SQLite file here and keep it")
+    parser.add_argument("--only", help="measure only these pages (comma-separated names)")
     parser.add_argument("--profile", metavar="PAGE", help="also profile this page (cProfile over CPU time)")
     parser.add_argument("--reuse", help="measure a SQLite file --keep built (same sizes), without building")
     parser.add_argument("--database-from-env", action="store_true", help="use $TEST_DATABASE_URL (with-postgres.sh)")
@@ -345,7 +349,7 @@ def main() -> None:
             os.remove(path)
         log(f"SQLite: {creators:,} creators, {notes:,} notes")
         result = measure(f"sqlite:///{path}", creators, notes, args.runs, reuse=bool(args.reuse),
-                         profile=args.profile)
+                         profile=args.profile, only=args.only)
     misses = verdict(result)
     if not args.no_postgres and not args.reuse:
         pg = rerun_in_postgres(__file__, ["--creators", str(creators), "--notes", str(notes), "--runs", str(args.runs)], log)

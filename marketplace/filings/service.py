@@ -91,15 +91,17 @@ def library(brand: str = "", creator: str = "", since: date | None = None,
     """Filings newest first, narrowed by brand name, creator handle or name, and filing date.
     Returns (filings, total, more): ``total`` is exact up to ``COUNT_CAP`` or the end of
     this page, whichever is further; ``more`` says there are more than ``total``."""
-    query = (select(Filing).join(Filing.note).join(Note.creator).join(Filing.brand)
-             .join(User, User.id == CreatorProfile.user_id))
+    # Join only what a filter reads: unfiltered, the newest filings come straight off the
+    # filed_at index (the page's own rows still bring their note, creator and brand along).
+    query = select(Filing)
     if brand.strip():
-        query = query.where(func.lower(BrandProfile.company_name).contains(brand.strip().lower(),
-                                                                           autoescape=True))
+        query = query.join(Filing.brand).where(
+            func.lower(BrandProfile.company_name).contains(brand.strip().lower(), autoescape=True))
     if creator.strip():
         needle = creator.strip().lstrip("@").lower()
-        query = query.where(func.lower(CreatorProfile.handle).contains(needle, autoescape=True)
-                            | func.lower(User.display_name).contains(needle, autoescape=True))
+        query = (query.join(Filing.note).join(Note.creator).join(User, User.id == CreatorProfile.user_id)
+                 .where(func.lower(CreatorProfile.handle).contains(needle, autoescape=True)
+                        | func.lower(User.display_name).contains(needle, autoescape=True)))
     if since:
         query = query.where(Filing.filed_at >= _day_start(since))
     if until:
