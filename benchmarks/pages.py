@@ -1,15 +1,20 @@
 """Pages at scale: each page's server time and SQL statements against a bare template.
 
     .venv/bin/python benchmarks/pages.py [--creators 100000] [--notes 200000] [--runs 30]
-                                         [--small] [--no-postgres] [--keep PATH]
+                                         [--small] [--no-postgres] [--keep PATH | --reuse PATH]
+                                         [--only PAGE,...] [--profile PAGE]
 
 Builds 100,000 creators (``benchmarks/matching.py``'s generator), 200,000 English and
 Chinese notes (``benchmarks/search.py``'s generator) with tags, 5% of them filed (10,000
 filings) for 500 brands, and open briefs, all by bulk inserts; indexes the notes with the
-app's own analyzer and search backend. Then, in one process and through the Flask test
-client, it times each page (median of ``--runs`` requests after a warm-up) and counts the
-SQL statements one request runs, beside the **floor**: a plain 3 KB template rendered by
-the same app in the same run. ``--small`` (or ``PAGES_BENCH_SMALL=1``) builds a tenth of the
+app's own analyzer and search backend. Then, in one fresh process and through the Flask
+test client, it times each page (median of ``--runs`` requests after a warm-up) and counts
+the SQL statements one request runs, beside the **floor**: a plain 3 KB template rendered by
+the same app in the same run, timed between the page's requests. Server time is CPU time
+per request (this process, with SQLite in it, plus PostgreSQL's backend processes read from
+/proc), as the issue's profiles measured it; wall time is printed beside it, but on a shared
+machine it mostly measures the neighbours. ``--keep`` keeps the SQLite file, ``--reuse``
+measures a kept one without building, ``--profile PAGE`` prints a cProfile of that page. ``--small`` (or ``PAGES_BENCH_SMALL=1``) builds a tenth of the
 data for a quick look.
 
 SQLite always (a fresh file); PostgreSQL too when ``scripts/with-postgres.sh`` can start a
