@@ -33,6 +33,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    _serve_static_files(app)
     _bind_extensions(app)
     _install_plugins()
     _register_blueprints(app)
@@ -49,6 +50,42 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_template_helpers(app)
     _register_cli(app)
     return app
+
+
+# Static addresses carry their content's hash (``?v=``), so a changed file is a new address
+# and browsers and proxies may keep every file for a year.
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+def _serve_static_files(app: Flask) -> None:
+    """Static files straight from WhiteNoise, before the app: none of its per-request work
+    (session, user, locale, hooks), compressed variants when present, long cache lifetimes.
+    ``url_for('static', ...)`` adds the file's content hash, computed once per file."""
+    import hashlib
+
+    from whitenoise import WhiteNoise
+
+    def add_headers(headers, _path, _url):
+        headers["X-Content-Type-Options"] = "nosniff"
+
+    prefix = app.static_url_path.strip("/") + "/"
+    app.wsgi_app = WhiteNoise(app.wsgi_app, root=app.static_folder, prefix=prefix,
+                              max_age=STATIC_MAX_AGE, autorefresh=app.debug,
+                              add_headers_function=add_headers)
+    versions: dict[str, str] = {}
+
+    @app.url_defaults
+    def static_version(endpoint, values):
+        if endpoint != "static" or "v" in values or "filename" not in values:
+            return
+        name = values["filename"]
+        if name not in versions or app.debug:
+            try:
+                content = (Path(app.static_folder) / name).read_bytes()
+            except OSError:
+                return
+            versions[name] = hashlib.sha256(content).hexdigest()[:12]
+        values["v"] = versions[name]
 
 
 def _bind_extensions(app: Flask) -> None:

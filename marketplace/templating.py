@@ -1,10 +1,10 @@
-"""What every template can use: the language and log-out forms, role and taxonomy labels,
-and the money, rate, count and date filters."""
-from flask import Flask, request, url_for
+"""What every template can use: the language switch and log-out forms, role and taxonomy
+labels, and the money, rate, count and date filters."""
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, get_locale, lazy_gettext as _l
 
 from marketplace import formatting, taxonomy
-from marketplace.forms import LanguageForm, PostOnlyForm
+from marketplace.forms import PostOnlyForm
 from marketplace.money import format_money
 
 ROLE_LABELS = {"creator": _l("Creator"), "brand": _l("Brand"), "staff": _l("Staff")}
@@ -13,8 +13,11 @@ ROLE_LABELS = {"creator": _l("Creator"), "brand": _l("Brand"), "staff": _l("Staf
 def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def shell_context():
-        def language_form():
-            return LanguageForm(locale=str(get_locale()), next=request.full_path.rstrip("?"))
+        def language_switch() -> dict:
+            """What the footer's language switch shows: plain values, not a form object, as
+            every page has one (``main.set_language`` validates the POST with LanguageForm)."""
+            return {"locale": str(get_locale()), "next": request.full_path.rstrip("?"),
+                    "choices": current_app.config["LANGUAGES"].items()}
 
         def page_url(number: int) -> str:
             """This page's address with the same filters and another page number."""
@@ -23,7 +26,7 @@ def register_template_helpers(app: Flask) -> None:
             return url_for(request.endpoint, **(request.view_args or {}), **args)
 
         return {
-            "language_form": language_form,
+            "language_switch": language_switch,
             "page_url": page_url,
             "post_form": PostOnlyForm,
             "role_label": lambda role: ROLE_LABELS.get(role, role),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import flash
+from flask import after_this_request, current_app, flash, has_request_context
 from flask_wtf import FlaskForm
 
 from marketplace.errors import DomainError
@@ -46,3 +46,25 @@ def perform(action: Callable[[], Any], form: FlaskForm | None = None) -> Outcome
     if not outcome:
         show_error(form, outcome.error)
     return outcome
+
+
+def after_response(work: Callable[[], None]) -> None:
+    """Run ``work`` once the server has sent this request's response (when it closes it), in
+    an app context of its own; outside a request, at once. For bookkeeping a reader need
+    not wait for, such as an API token's last use. A failure is logged, never shown."""
+    if not has_request_context():
+        work()
+        return
+    app = current_app._get_current_object()
+
+    def run_after() -> None:
+        with app.app_context():
+            try:
+                work()
+            except Exception:  # the response is gone; there is no one to tell but the log
+                app.logger.exception("work after the response failed")
+
+    @after_this_request
+    def attach(response):
+        response.call_on_close(run_after)
+        return response

@@ -32,7 +32,10 @@ CREATOR_MATCH = schema("CreatorMatch", {
 })
 MATCH_PAGE = schema("CreatorMatchPage", {
     "type": "object",
-    "properties": {"brief_id": {"type": "integer"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+    "properties": {"brief_id": {"type": "integer"},
+                   "total": {"type": "integer", "description": "Counted up to 1,000 (or this page's end)"},
+                   "more": {"type": "boolean", "description": "More creators match than total"},
+                   "page": {"type": "integer"},
                    "per_page": {"type": "integer"}, "matches": {"type": "array", "items": CREATOR_MATCH}},
 })
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -90,7 +93,7 @@ def brief_matches(brief_id: int):
     if errors:
         raise Invalid(_("Some query parameters are not valid."), fields=errors)
     page = matching.creators_for_brief(brief, filters)
-    return jsonify(brief_id=brief.id, total=page.total, page=page.page, per_page=page.per_page, matches=[
+    return jsonify(brief_id=brief.id, total=page.total, more=page.more, page=page.page, per_page=page.per_page, matches=[
         {"rank": m.rank, "score": round(m.score, 2), "handle": m.subject.handle,
          "display_name": m.subject.display_name, "categories": m.subject.categories,
          "region": m.subject.region, "followers": m.subject.follower_count,

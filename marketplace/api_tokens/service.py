@@ -8,15 +8,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from marketplace import clock
 from marketplace.api_tokens.models import ApiToken
 from marketplace.audit_trail import command_line, entries_about, record, record_staff_action
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.extensions import db
+from marketplace.web import after_response
 
 # A token id is a database integer; longer digit runs are not ours (and would overflow).
 _MAX_ID_DIGITS = 18
@@ -90,10 +92,25 @@ def authenticate(header: str | None) -> ApiToken | None:
     return token
 
 
+# A token's last use is kept to the minute: reads never wait on (or contend for) a write.
+USE_RECORD_INTERVAL = timedelta(minutes=1)
+
+
 def record_use(token: ApiToken) -> None:
-    """Note the token's last use in a transaction of its own: it is kept whether or not the
-    request's action succeeds, and the action's transaction stays one unit of work."""
+    """Note the token's last use, at most once a minute, after the response has gone out
+    (outside a request: at once), in a transaction of its own: the request's own
+    transaction stays one unit of work, a read stays a read, and nothing the request
+    loaded is expired. The update is conditional, so workers racing write it once."""
     now = clock.now()
-    with db.engine.begin() as conn:
-        conn.execute(update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now))
-    token.last_used_at = now
+    if token.last_used_at is not None and now - token.last_used_at < USE_RECORD_INTERVAL:
+        return
+    token_id, cutoff = token.id, now - USE_RECORD_INTERVAL
+
+    def write() -> None:
+        with db.engine.begin() as conn:
+            conn.execute(update(ApiToken).where(
+                ApiToken.id == token_id,
+                or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= cutoff),
+            ).values(last_used_at=now))
+
+    after_response(write)

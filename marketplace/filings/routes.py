@@ -20,9 +20,9 @@ def library():
     form = LibraryForm(request.args)
     page = request.args.get("page", 1, type=int) or 1
     if form.validate():
-        filings, total = service.library(form.brand.data or "", form.creator.data or "",
-                                         form.since.data, form.until.data, page=max(page, 1))
+        filings, total, more = service.library(form.brand.data or "", form.creator.data or "",
+                                               form.since.data, form.until.data, page=max(page, 1))
     else:
-        filings, total = [], 0
-    return render_template("filings/library.html", form=form, filings=filings, total=total,
+        filings, total, more = [], 0, False
+    return render_template("filings/library.html", form=form, filings=filings, total=total, more=more,
                            page=max(page, 1), per_page=20)

@@ -81,24 +81,34 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
 
+# The library counts its filings up to here ("1,000+"): an exact count would join every
+# filing to its note, creator and brand on every view of a public page.
+COUNT_CAP = 1000
+
+
 def library(brand: str = "", creator: str = "", since: date | None = None,
             until: date | None = None, page: int = 1, per_page: int = 20):
     """Filings newest first, narrowed by brand name, creator handle or name, and filing date.
-    Returns (filings, total)."""
-    query = (select(Filing).join(Filing.note).join(Note.creator).join(Filing.brand)
-             .join(User, User.id == CreatorProfile.user_id))
+    Returns (filings, total, more): ``total`` is exact up to ``COUNT_CAP`` or the end of
+    this page, whichever is further; ``more`` says there are more than ``total``."""
+    # Join only what a filter reads: unfiltered, the newest filings come straight off the
+    # filed_at index (the page's own rows still bring their note, creator and brand along).
+    query = select(Filing)
     if brand.strip():
-        query = query.where(func.lower(BrandProfile.company_name).contains(brand.strip().lower(),
-                                                                           autoescape=True))
+        query = query.join(Filing.brand).where(
+            func.lower(BrandProfile.company_name).contains(brand.strip().lower(), autoescape=True))
     if creator.strip():
         needle = creator.strip().lstrip("@").lower()
-        query = query.where(func.lower(CreatorProfile.handle).contains(needle, autoescape=True)
-                            | func.lower(User.display_name).contains(needle, autoescape=True))
+        query = (query.join(Filing.note).join(Note.creator).join(User, User.id == CreatorProfile.user_id)
+                 .where(func.lower(CreatorProfile.handle).contains(needle, autoescape=True)
+                        | func.lower(User.display_name).contains(needle, autoescape=True)))
     if since:
         query = query.where(Filing.filed_at >= _day_start(since))
     if until:
         query = query.where(Filing.filed_at < _day_start(until + timedelta(days=1)))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    bound = max(COUNT_CAP, page * per_page)
+    counted = db.session.scalar(select(func.count()).select_from(
+        query.with_only_columns(Filing.id).limit(bound + 1).subquery()))
     rows = db.session.scalars(query.order_by(Filing.filed_at.desc(), Filing.id.desc())
                               .offset((page - 1) * per_page).limit(per_page)).unique().all()
-    return list(rows), total
+    return list(rows), min(counted, bound), counted > bound

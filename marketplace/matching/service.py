@@ -52,6 +52,7 @@ class Page:
     total: int
     page: int
     per_page: int
+    more: bool = False  # the count stopped at its bound: more than ``total`` match ("1,000+")
 
     @property
     def pages(self) -> int:
@@ -59,7 +60,7 @@ class Page:
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        return self.more or self.page < self.pages
 
     @property
     def has_prev(self) -> bool:
@@ -99,6 +100,9 @@ def _creator_conditions(brief: Brief, filters: Filters) -> list:
     return conditions
 
 
+COUNT_CAP = 1000
+
+
 def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_total: bool = True) -> Page:
     """Eligible creators for a brief, best first, each with its reasons."""
     filters = clean_filters(filters or Filters())
@@ -125,9 +129,14 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
         reasons = scoring.explain(profile, brief, speaker)
         matches.append(Match(profile, scoring.total(reasons), reasons,
                              rank=(filters.page - 1) * filters.per_page + position + 1))
-    total = (db.session.scalar(select(func.count()).select_from(C).where(*conditions))
-             if with_total else len(matches))
-    return Page(matches, total, filters.page, filters.per_page)
+    if not with_total:
+        return Page(matches, len(matches), filters.page, filters.per_page)
+    # Counted up to a bound ("1,000+"), or to the end of this page when it is further: an
+    # exact count would scan every eligible creator a second time on every view.
+    bound = max(COUNT_CAP, filters.page * filters.per_page)
+    counted = db.session.scalar(select(func.count()).select_from(
+        select(C.id).where(*conditions).limit(bound + 1).subquery()))
+    return Page(matches, min(counted, bound), filters.page, filters.per_page, more=counted > bound)
 
 
 def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Page:

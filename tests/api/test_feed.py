@@ -77,7 +77,7 @@ def test_last_use_is_recorded(client, frozen_clock):
     make_creator(handle="lin")
     token, plain = make_api_token()
     assert token.last_used_at is None
-    _post(client, "lin", REPORT, plain)
+    _post(client, "lin", REPORT, plain).close()  # recorded once the response has been sent
     assert db.session.get(ApiToken, token.id).last_used_at is not None
 
 

@@ -36,6 +36,12 @@ class Backend(Protocol):
         """Up to ``cap`` matching note ids with a relevance (higher is better)."""
         ...
 
+    def ranked_page(self, conn, groups: list[QueryGroup], filters: Filters, cap: int, offset: int,
+                    limit: int) -> tuple[int, list[int]]:
+        """How many of the newest ``cap`` matches there are, and the note ids of one page of
+        them ranked by relevance, then recency: ranked and cut in SQL."""
+        ...
+
 
 class DocumentTable:
     """What both backends do the same way on the shared ``search_documents`` table."""

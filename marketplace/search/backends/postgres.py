@@ -71,3 +71,25 @@ class PostgresBackend(DocumentTable):
             "SELECT note_id, ts_rank(vector, CAST(:q AS tsquery)) FROM c ORDER BY note_id DESC"),
             params).all()
         return [(note_id, float(score)) for note_id, score in rows]
+
+    def ranked_page(self, conn, groups, filters: Filters, cap: int, offset: int,
+                    limit: int) -> tuple[int, list[int]]:
+        """One page of the ranking, ranked in SQL: the newest ``cap`` matches (the window),
+        ordered by ts_rank (rounded, so near-equal scores count as equal), then newest first.
+        Returns (matches in the window, the page's note ids), in one statement."""
+        if not groups:
+            return 0, []
+        params = {"q": query_literal(groups), "cap": cap, "offset": offset, "limit": limit}
+        where = ["d.vector @@ CAST(:q AS tsquery)",
+                 *self.filter_clauses(filters, "d.note_id", "d.sponsored", params)]
+        window = (f"SELECT d.note_id, d.vector FROM search_documents AS d WHERE {' AND '.join(where)} "
+                  "ORDER BY d.note_id DESC LIMIT :cap")
+        rows = conn.execute(text(
+            f"WITH c AS ({window}) SELECT note_id, count(*) OVER () FROM c "
+            "ORDER BY round(CAST(ts_rank(vector, CAST(:q AS tsquery)) AS numeric), 4) DESC, note_id DESC "
+            "LIMIT :limit OFFSET :offset"), params).all()
+        if rows:
+            return rows[0][1], [row[0] for row in rows]
+        if not offset:
+            return 0, []
+        return conn.execute(text(f"SELECT count(*) FROM ({window}) AS c"), params).scalar(), []

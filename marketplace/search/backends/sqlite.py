@@ -71,3 +71,31 @@ class SqliteBackend(DocumentTable):
             {"m": params["m"], "lo": ids[-1], "hi": ids[0]}).all())
         # bm25() is lower-is-better (negative); flip it so higher means more relevant.
         return [(note_id, -scores.get(note_id, 0.0)) for note_id in ids]
+
+    def ranked_page(self, conn, groups, filters: Filters, cap: int, offset: int,
+                    limit: int) -> tuple[int, list[int]]:
+        """One page of the ranking, ranked in SQL: the newest ``cap`` matches (the window),
+        ordered by bm25 (rounded, so near-equal scores count as equal), then newest first.
+        Returns (matches in the window, the page's note ids), in one statement."""
+        if not groups:
+            return 0, []
+        params = {"m": match_expression(groups), "cap": cap, "offset": offset, "limit": limit}
+        where = ["search_fts MATCH :m", *self.filter_clauses(filters, "search_fts.rowid", "d.sponsored", params)]
+        join = " JOIN search_documents AS d ON d.note_id = search_fts.rowid" if "sponsored" in params else ""
+        condition = " AND ".join(where)
+        # bm25() is only allowed in the full-text query itself: score there, order outside.
+        rows = conn.execute(text(
+            f"WITH scored AS MATERIALIZED (SELECT search_fts.rowid AS note_id, bm25(search_fts, {_WEIGHTS}) AS score "
+            f"FROM search_fts{join} WHERE {condition} AND search_fts.rowid >= (SELECT min(note_id) FROM "
+            f"(SELECT search_fts.rowid AS note_id FROM search_fts{join} WHERE {condition} "
+            "ORDER BY search_fts.rowid DESC LIMIT :cap))) "
+            "SELECT note_id, count(*) OVER () FROM scored ORDER BY round(score, 4), note_id DESC "
+            "LIMIT :limit OFFSET :offset"),
+            params).all()
+        if rows:
+            return rows[0][1], [row[0] for row in rows]
+        if not offset:
+            return 0, []
+        total = conn.execute(text(f"SELECT count(*) FROM (SELECT search_fts.rowid FROM search_fts{join} "
+                                  f"WHERE {condition} LIMIT :cap)"), params).scalar()
+        return total, []
