@@ -122,6 +122,12 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     # The scheduler process (`flask scheduler run`): how often each job runs, in seconds
     "SCHEDULER_DEADLINES_SECONDS": (60, "How often the scheduler applies passed order deadlines"),
     "SCHEDULER_OUTBOX_SECONDS": (60, "How often the scheduler does after-commit work a crash or a failure left behind"),
+    "SCHEDULER_METRICS_SECONDS": (120, "How often the scheduler closes metrics windows that a report covers"),
+    "SCHEDULER_SETTLE_SECONDS": (60, "How often the scheduler settles orders whose metrics are reported into payouts"),
+    "SCHEDULER_PAYOUTS_SECONDS": (60, "How often the scheduler pays due payouts"),
+    "SCHEDULER_RECONCILE_SECONDS": (86400, "How often the scheduler reconciles paid payouts with the gateway (nightly)"),
+    "SCHEDULER_AUDIT_SWEEP_SECONDS": (900, "How often the scheduler expires strikes and points and closes overdue filing requests"),
+    "SCHEDULER_AUDIT_RESCAN_SECONDS": (3600, "How often the scheduler rescans recent notes after the brand list changed"),
     # Notifications
     "NOTIFICATIONS_PER_PAGE": (20, "Notifications per page on /notifications"),
 }

@@ -119,6 +119,7 @@ def _install_plugins() -> None:
     import marketplace.orders.images  # noqa: F401  (the draft images upload folder)
     import marketplace.search.sync  # noqa: F401  (search.reindex items)
     import marketplace.cases.scanning  # noqa: F401  (cases.scan items: the detector after commit)
+    import marketplace.cases.service  # noqa: F401  (staff decisions as training labels)
     import marketplace.uploads  # noqa: F401  (uploads.remove items, the orphan sweep)
 
 

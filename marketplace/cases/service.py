@@ -15,7 +15,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from marketplace import clock
+from marketplace.audit import training
 from marketplace.audit.detector import Span, explain
+from marketplace.audit.learning import Row
 from marketplace.audit_trail import SCHEDULER, record, record_staff_action
 from marketplace.auth.models import User
 from marketplace.cases import standing
@@ -26,6 +28,7 @@ from marketplace.creators.models import CreatorProfile
 from marketplace.errors import Conflict, Invalid, NotAllowed, NotFound
 from marketplace.extensions import db
 from marketplace.filings import service as filings
+from marketplace.notifications import notify
 from marketplace.orders.models import Order
 
 REASON_MAX = 2000
@@ -174,7 +177,8 @@ def _apply_confirmation(case: AuditCase, actor, reason: str) -> None:
         record(actor, "note.deindex", "note", note.id, reason=reason, case_id=case.id)
     standing.give_strike(case, now)
     standing.give_points(case, now)
-    # notify: case_confirmed -> creator (case id, note title, strike_count)
+    notify(case.creator.user, "case.confirmed", link=f"/my/cases/{case.id}", case=case.id, title=case.title,
+           strikes=case.creator.strike_count)
     db.session.flush()
 
 
@@ -199,7 +203,8 @@ def request_filing(actor: User, case: AuditCase, reason: str) -> AuditCase:
                         due=due.isoformat())
     _move(case, (OPEN,), FILING_REQUESTED, filing_requested_at=now, filing_due_at=due,
           decided_by_id=actor.id, decision_reason=reason)
-    # notify: filing_requested -> creator (case id, note title, filing_due_at)
+    notify(case.creator.user, "case.filing_requested", link=f"/my/cases/{case.id}", case=case.id,
+           title=case.title, days=int(current_app.config["AUDIT_FILE_WITHIN_DAYS"]))
     return case
 
 
@@ -224,7 +229,8 @@ def decide_appeal(actor: User, case: AuditCase, grant: bool, reason: str) -> Aud
         if note.deindexed_at is not None:
             note.deindexed_at = None
             record(actor, "note.reindex", "note", note.id, reason=reason, case_id=case.id)
-    # notify: appeal_decided -> creator (case id, granted, reason)
+    notify(case.creator.user, "case.appeal_granted" if grant else "case.appeal_refused",
+           link=f"/my/cases/{case.id}", case=case.id, title=case.title)
     db.session.flush()
     return case
 
@@ -236,7 +242,7 @@ def ban_creator(actor: User, creator: CreatorProfile, reason: str) -> None:
         raise Conflict(_("@%(handle)s is already banned.", handle=creator.handle))
     record_staff_action(actor, "creator.ban", "creator", creator.id, reason, handle=creator.handle)
     creator.banned_at = clock.now()
-    # notify: creator_banned -> creator (reason)
+    notify(creator.user, "creator.banned", reason=reason)
     db.session.flush()
 
 
@@ -247,7 +253,7 @@ def unban_creator(actor: User, creator: CreatorProfile, reason: str) -> None:
         raise Conflict(_("@%(handle)s is not banned.", handle=creator.handle))
     record_staff_action(actor, "creator.unban", "creator", creator.id, reason, handle=creator.handle)
     creator.banned_at = None
-    # notify: creator_unbanned -> creator (reason)
+    notify(creator.user, "creator.unbanned", reason=reason)
     db.session.flush()
 
 
@@ -288,7 +294,6 @@ def file_through_order(user: User, case: AuditCase, order_id: int | None) -> Aud
     record(user, "case.filed", "case", case.id, reason="", note_id=note.id, order=order.reference)
     _move(case, WAITING, FILED, decided_at=now,
           decision_reason=_("Filed through order %(ref)s.", ref=order.reference))
-    # notify: case_filed -> staff (case id, order reference)
     return case
 
 
@@ -313,7 +318,6 @@ def appeal(user: User, case: AuditCase, text: str) -> AuditCase:
     if result.rowcount != 1:
         raise Conflict(_("You have already appealed this case; a case can be appealed once."))
     record(user, "case.appeal", "case", case.id, reason=text)
-    # notify: appeal_received -> staff (case id)
     return case
 
 
@@ -350,6 +354,12 @@ def decided_labels() -> list[tuple[str, str, int]]:
                               .where(AuditCase.state.in_((CONFIRMED, DISMISSED, OVERTURNED)))
                               .order_by(AuditCase.id)).all()
     return [(title, body, 1 if state == CONFIRMED else 0) for title, body, state in rows]
+
+
+@training.register_label_source
+def staff_decisions() -> list[Row]:
+    """Staff decisions as training labels for `flask audit train` (confirmed = an undisclosed ad)."""
+    return [Row(title=title, body=body, label=label) for title, body, label in decided_labels()]
 
 
 # ---- words -------------------------------------------------------------------------------------

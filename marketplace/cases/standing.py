@@ -21,6 +21,7 @@ from marketplace.brands.models import BrandProfile
 from marketplace.cases.models import AuditCase, BrandPoints, Strike
 from marketplace.creators.models import CreatorProfile
 from marketplace.extensions import db
+from marketplace.notifications import notify
 
 SUSPENDED = "suspended"
 BANNED = "banned"
@@ -52,14 +53,12 @@ def give_strike(case: AuditCase, now: datetime) -> Strike:
         if creator.banned_at is None:
             creator.banned_at = now
             strike.consequence = BANNED
-            # notify: creator_banned -> creator (case id, strike count)
     else:
         days = _days("STRIKE_1_SUSPENSION_DAYS" if count == 1 else "STRIKE_2_SUSPENSION_DAYS")
         until = now + days
         if creator.suspended_until is None or creator.suspended_until < until:
             creator.suspended_until = until
             strike.consequence = SUSPENDED
-            # notify: creator_suspended -> creator (case id, strike count, suspended_until)
     db.session.flush()
     return strike
 
@@ -77,8 +76,8 @@ def give_points(case: AuditCase, now: datetime) -> BrandPoints | None:
         until = now + _days("BRAND_VIOLATION_BLOCK_DAYS")
         if brand.briefs_blocked_until is None or brand.briefs_blocked_until < until:
             brand.briefs_blocked_until = until
-            # notify: brand_blocked -> brand (points, briefs_blocked_until)
-    # notify: brand_points -> brand (case id, points, violation_points)
+    notify(brand.user, "brand.violation_points", points=brand.violation_points,
+           limit=int(current_app.config["BRAND_VIOLATION_LIMIT"]))
     db.session.flush()
     return points
 
@@ -132,7 +131,6 @@ def expire(now: datetime) -> int:
     for creator_id in creators:
         creator = db.session.get(CreatorProfile, creator_id)
         creator.strike_count = live_strikes(creator_id)
-        # notify: strike_expired -> creator (strike_count)
     for brand_id in brands:
         brand = db.session.get(BrandProfile, brand_id)
         brand.violation_points = live_points(brand_id)

@@ -87,6 +87,36 @@ KINDS: dict[str, Kind] = {
     "order.paid": Kind(
         _l("Payout sent: %(brief)s"),
         _l("The payout for order %(ref)s (“%(brief)s”) was sent to your payout account.")),
+    "payout.held": Kind(
+        _l("Payout on hold: order %(ref)s"),
+        _l("Your payout of %(amount)s for order %(ref)s is on hold: your payout account cannot receive "
+           "transfers yet. Finish setting it up and it is paid on the next run.")),
+    # Staff audit of undisclosed ads (cases.service, cases.standing).
+    "case.confirmed": Kind(
+        _l("Your note was found to be an undisclosed ad"),
+        _l("Staff confirmed case %(case)s: your note “%(title)s” is an undisclosed ad. It no longer appears "
+           "in search and you now have %(strikes)s strike(s). You can appeal once.")),
+    "case.filing_requested": Kind(
+        _l("Please file your note: %(title)s"),
+        _l("Staff ask you to file your note “%(title)s” through an order (case %(case)s). File it within "
+           "%(days)s days and there is no strike.")),
+    "case.appeal_granted": Kind(
+        _l("Appeal granted: case %(case)s"),
+        _l("Your appeal on case %(case)s was granted: the strike is removed and “%(title)s” is back in "
+           "search.")),
+    "case.appeal_refused": Kind(
+        _l("Appeal refused: case %(case)s"),
+        _l("Your appeal on case %(case)s (“%(title)s”) was refused; the decision stands.")),
+    "creator.banned": Kind(
+        _l("Your creator account was banned"),
+        _l("Staff banned your creator account from the marketplace. Reason: %(reason)s")),
+    "creator.unbanned": Kind(
+        _l("Your creator account is no longer banned"),
+        _l("Staff lifted the ban on your creator account. Reason: %(reason)s")),
+    "brand.violation_points": Kind(
+        _l("Violation points: %(points)s of %(limit)s"),
+        _l("A confirmed undisclosed-ad case was tied to your brand. You now have %(points)s violation points; "
+           "at %(limit)s you cannot open new briefs for a while.")),
 }
 
 

@@ -33,6 +33,7 @@ from marketplace.errors import Conflict, DomainError
 from marketplace.extensions import db
 from marketplace.ledger import service as ledger
 from marketplace.money import Money
+from marketplace.notifications import notify
 from marketplace.orders import service as orders
 from marketplace.orders import transitions
 from marketplace.orders.models import Order
@@ -124,7 +125,9 @@ def _release(payout_id: int, token: str, **values) -> None:
 
 def hold(payout_id: int, token: str, reason: str) -> str:
     _release(payout_id, token, state=P.HELD, last_error=reason)
-    # notify: payout_held -> creator (amount, reason: finish the payout account at /creator/payouts)
+    payout = db.session.get(Payout, payout_id)
+    notify(payout.creator.user, "payout.held", link="/creator/earnings", ref=payout.order.reference,
+           amount=Money(payout.amount_cents, payout.currency))
     return "held"
 
 
@@ -132,7 +135,6 @@ def retry_later(payout_id: int, token: str, attempts: int, reason: str) -> str:
     config = current_app.config
     if attempts >= config["PAYOUT_MAX_ATTEMPTS"]:
         _release(payout_id, token, state=P.FAILED, last_error=reason)
-        # notify: payout_failed -> staff (payout id, reason)
         return "failed"
     wait = timedelta(seconds=config["PAYOUT_RETRY_SECONDS"] * 2 ** (attempts - 1))
     _release(payout_id, token, state=P.DUE, next_try_at=clock.now() + wait, last_error=reason)
@@ -183,7 +185,6 @@ def mark_paid(payout: Claimed, token: str, transfer: gateway.Transfer) -> str:
     transitions.move(order, "mark_paid", None)
     orders.complete(order)
     checkpoint("booked")
-    # notify: payout_paid -> creator (order reference, amount, transfer date)
     return "paid"
 
 

@@ -80,5 +80,4 @@ def settle(order: Order, snapshot: Snapshot) -> Payout:
     # Stored with the row, before any call to the gateway: every try sends this same key.
     payout.idempotency_key = f"payout-{payout.id}"
     db.session.flush()
-    # notify: payout_scheduled -> creator (order reference, amount, due date)
     return payout

@@ -81,6 +81,11 @@ def test_confirm_deindexes_strikes_the_creator_and_gives_the_brand_points(app, g
     assert glowlab.violation_points == app.config["BRAND_VIOLATION_POINTS"]
     assert [e.action for e in entries_for("case", case.id)] == ["case.confirm"]
     assert search.search("serum").hits == []
+    # Both sides are told, in the notifications list (and by mail after the commit).
+    from marketplace.notifications.models import Notification
+    told = {(n.user_id, n.kind) for n in db.session.query(Notification)}
+    assert (note.creator.user_id, "case.confirmed") in told
+    assert (glowlab.user_id, "brand.violation_points") in told
     # A second decision on the same case is refused and changes nothing.
     from marketplace.errors import Conflict
     with pytest.raises(Conflict):

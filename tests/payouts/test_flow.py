@@ -42,3 +42,20 @@ def test_the_cli_runs_each_job_once(runner, local_stripe):
     assert "Settled 0 orders." in runner.invoke(args=["payouts", "settle"]).output
     assert "Paid 0" in runner.invoke(args=["payouts", "run"]).output
     assert "Reconciliation found 0 differences." in runner.invoke(args=["payouts", "reconcile"]).output
+
+
+def test_the_scheduler_alone_takes_a_report_to_a_paid_transfer(app, runner, local_stripe):
+    """Nobody runs a payouts command: one pass of `flask scheduler run --once` closes the
+    window, settles the order and pays it, in the job table's order."""
+    order = make_order("published")
+    make_payout_account(order.creator, local_stripe)
+    make_metric_report(order.note_id, as_of=order.due_at, impressions=5000, reads=1200)
+    db.session.commit()
+    clock.set_now(order.due_at + timedelta(hours=1))
+    result = runner.invoke(args=["scheduler", "run", "--once"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    payout = db.session.query(Payout).one()
+    assert payout.state == "paid"
+    assert local_stripe.transfer_count(payout.idempotency_key) == 1
+    assert db.session.get(type(order), order.id).state == "completed"
