@@ -147,7 +147,7 @@ def test_apply_select_draft_approve_publish(browser, live_server, cast):
         applicant.goto(order_url)
         applicant.get_by_role("button", name="Publish").click()
         expect(applicant.get_by_text("Your note is published and filed for the brand.")).to_be_visible()
-        expect(applicant.locator(".badge").first).to_have_text("published")
+        expect(applicant.locator("main .badge").first).to_have_text("published")
     finally:
         brand.context.close()
         applicant.context.close()
