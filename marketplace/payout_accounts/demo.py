@@ -1,7 +1,9 @@
 """Demo data: every demo creator marked ready to be paid has a payout account to match.
 
 The demo is loaded before the local Stripe server starts, so these accounts are not
-created at Stripe: their ids start with ``acct_demo_`` and they are kept as ready. A demo
+created at Stripe: their ids start with ``acct_demo_`` and they are kept as ready (the local
+Stripe server, devtools/stripe_connect.py, knows such ids as verified accounts on first use,
+so the scheduler pays demo payouts under `make run`). A demo
 creator who is not ready connects a real (local) account from the payout page.
 """
 from __future__ import annotations

@@ -181,6 +181,16 @@ def test_a_new_express_account_cannot_receive_transfers(client, local_stripe):
     assert local_stripe.stats()["transfers"]["count"] == 0
 
 
+def test_the_demo_creators_accounts_are_known_as_verified(client, local_stripe):
+    """`make run`'s demo payout accounts (acct_demo_<n>, made before this server starts) take
+    transfers, so demo payouts are paid; any other unknown account is still refused."""
+    paid = transfer(client, "acct_demo_7", "t-demo")
+    assert paid.destination == "acct_demo_7"
+    assert local_stripe.stats()["transfers"]["count"] == 1
+    with pytest.raises(stripe.InvalidRequestError, match="No such destination"):
+        transfer(client, "acct_demoX", "t-other")
+
+
 def test_onboarding_through_the_account_link_page(client, local_stripe):
     account = client.v1.accounts.create(
         params={"type": "express", "email": "lin@example.com",
