@@ -145,9 +145,11 @@ def start_server(log_path: Path, *args: str) -> tuple[subprocess.Popen, LocalStr
                 return process, server
             except requests.ConnectionError:
                 pass
-        if process.poll() is not None:
+        try:  # wait on the process itself: wakes at once if the server dies while starting
+            process.wait(timeout=0.05)
             break
-        time.sleep(0.05)  # polling a starting process; no test logic waits on this
+        except subprocess.TimeoutExpired:
+            continue
     stop_server(process)
     pytest.fail(f"the local Stripe server did not start:\n{log_path.read_text()}", pytrace=False)
 
