@@ -48,6 +48,22 @@ def perform(action: Callable[[], Any], form: FlaskForm | None = None) -> Outcome
     return outcome
 
 
+def act(form: FlaskForm, action: Callable[[], Any], done: str | Callable[[Any], str]) -> Outcome | None:
+    """A button on an object's page whose route redirects back to that page: check the posted
+    form, :func:`perform` the action and flash ``done`` (or ``done(value)``, for a message that
+    names what the action made). The page it returns to does not show this form's fields, so a
+    field error or a refusal is flashed too: the user is never sent back without a word."""
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return None
+    outcome = perform(action)
+    if outcome:
+        flash(done(outcome.value) if callable(done) else done, "success")
+    return outcome
+
+
 def after_response(work: Callable[[], None]) -> None:
     """Run ``work`` once the server has sent this request's response (when it closes it), in
     an app context of its own; outside a request, at once. For bookkeeping a reader need

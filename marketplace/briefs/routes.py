@@ -12,7 +12,7 @@ from marketplace.brands import service as brands
 from marketplace.briefs import service
 from marketplace.briefs.forms import BriefForm
 from marketplace.forms import PostOnlyForm
-from marketplace.web import perform
+from marketplace.web import act, perform
 
 bp = Blueprint("briefs", __name__)
 
@@ -68,8 +68,7 @@ def edit(brief_id: int):
 
 def _change_state(brief_id: int, change, done: str):
     brief = service.load_brief(brief_id, current_user, edit=True)
-    if PostOnlyForm().validate_on_submit() and perform(lambda: change(current_user, brief)):
-        flash(done, "success")
+    act(PostOnlyForm(), lambda: change(current_user, brief), done)
     return redirect(url_for("briefs.show", brief_id=brief.id))
 
 

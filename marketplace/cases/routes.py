@@ -18,7 +18,7 @@ from marketplace.creators import service as creators
 from marketplace.errors import json_error
 from marketplace.parsing import bounded_int
 from marketplace.transaction import run
-from marketplace.web import perform
+from marketplace.web import act, perform
 
 bp = Blueprint("cases", __name__)
 
@@ -65,8 +65,7 @@ def staff_case(case_id: int):
 def _decide(case_id: int, action, done: str):
     case = service.load_case(case_id, current_user)
     form = DecisionForm()
-    if form.validate_on_submit() and perform(lambda: action(current_user, case, form.reason.data)):
-        flash(done, "success")
+    act(form, lambda: action(current_user, case, form.reason.data), done)
     return redirect(url_for("cases.staff_case", case_id=case.id))
 
 
@@ -93,9 +92,8 @@ def request_filing(case_id: int):
 def decide_appeal(case_id: int):
     case = service.load_case(case_id, current_user)
     form = AppealDecisionForm()
-    if form.validate_on_submit() and perform(lambda: service.decide_appeal(
-            current_user, case, form.outcome.data == "grant", form.reason.data)):
-        flash(_("The appeal is decided."), "success")
+    act(form, lambda: service.decide_appeal(current_user, case, form.outcome.data == "grant", form.reason.data),
+        _("The appeal is decided."))
     return redirect(url_for("cases.staff_case", case_id=case.id))
 
 
@@ -104,8 +102,8 @@ def decide_appeal(case_id: int):
 def ban(creator_id: int):
     profile = creators.load_creator_by_id(creator_id)
     form = DecisionForm()
-    if form.validate_on_submit() and perform(lambda: service.ban_creator(current_user, profile, form.reason.data)):
-        flash(_("@%(handle)s is banned.", handle=profile.handle), "success")
+    act(form, lambda: service.ban_creator(current_user, profile, form.reason.data),
+        _("@%(handle)s is banned.", handle=profile.handle))
     return redirect(url_for("creators.public_page", handle=profile.handle))
 
 
@@ -114,8 +112,8 @@ def ban(creator_id: int):
 def unban(creator_id: int):
     profile = creators.load_creator_by_id(creator_id)
     form = DecisionForm()
-    if form.validate_on_submit() and perform(lambda: service.unban_creator(current_user, profile, form.reason.data)):
-        flash(_("The ban on @%(handle)s is lifted.", handle=profile.handle), "success")
+    act(form, lambda: service.unban_creator(current_user, profile, form.reason.data),
+        _("The ban on @%(handle)s is lifted.", handle=profile.handle))
     return redirect(url_for("creators.public_page", handle=profile.handle))
 
 

@@ -19,13 +19,13 @@ from marketplace.filings import service as filings
 from marketplace.notes import service as notes
 from marketplace.staff.forms import (AliasesForm, FileForm, FollowersForm, IndexReasonForm, NoteSearchForm,
                                      PayoutReadinessForm, ReasonForm, TokenForm)
-from marketplace.web import perform
+from marketplace.web import act, perform
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
-# Staff actions below redirect to the object's page, so `perform` gets no form: a refusal is
-# flashed rather than attached to a field that would not be shown.
+# Staff actions below redirect to the object's page through `act`, which flashes a form error or
+# a refusal rather than attaching it to a field that would not be shown.
 
 
 @bp.route("/brands")
@@ -48,10 +48,8 @@ def brand_detail(brand_id: int):
 def set_brand_aliases(brand_id: int):
     brand = brands.load_brand(brand_id)
     form = AliasesForm()
-    if form.validate_on_submit() and perform(lambda: brands.set_aliases(current_user, brand, form.aliases.data,
-                                                                        form.reason.data)):
-        flash(_("Aliases for %(name)s are saved; the detector looks for them from now on.",
-                name=brand.company_name), "success")
+    act(form, lambda: brands.set_aliases(current_user, brand, form.aliases.data, form.reason.data),
+        _("Aliases for %(name)s are saved; the detector looks for them from now on.", name=brand.company_name))
     return redirect(url_for("staff.brand_detail", brand_id=brand.id))
 
 
@@ -60,8 +58,8 @@ def set_brand_aliases(brand_id: int):
 def verify_brand(brand_id: int):
     brand = brands.load_brand(brand_id)
     form = ReasonForm()
-    if form.validate_on_submit() and perform(lambda: brands.verify_brand(current_user, brand, form.reason.data)):
-        flash(_("%(name)s is verified.", name=brand.company_name), "success")
+    act(form, lambda: brands.verify_brand(current_user, brand, form.reason.data),
+        _("%(name)s is verified.", name=brand.company_name))
     return redirect(url_for("staff.brand_detail", brand_id=brand.id))
 
 
@@ -70,8 +68,8 @@ def verify_brand(brand_id: int):
 def unverify_brand(brand_id: int):
     brand = brands.load_brand(brand_id)
     form = ReasonForm()
-    if form.validate_on_submit() and perform(lambda: brands.unverify_brand(current_user, brand, form.reason.data)):
-        flash(_("%(name)s is no longer verified.", name=brand.company_name), "success")
+    act(form, lambda: brands.unverify_brand(current_user, brand, form.reason.data),
+        _("%(name)s is no longer verified.", name=brand.company_name))
     return redirect(url_for("staff.brand_detail", brand_id=brand.id))
 
 
@@ -100,10 +98,10 @@ def set_followers(creator_id: int):
 def set_payout_readiness(creator_id: int):
     profile = creators.load_creator_by_id(creator_id)
     form = PayoutReadinessForm()
-    if form.validate_on_submit() and perform(lambda: stats.set_payout_readiness_by_staff(
+    act(form, lambda: stats.set_payout_readiness_by_staff(
             current_user, profile, payouts_ready=form.payouts_ready.data,
-            identity_confirmed=form.identity_confirmed.data, reason=form.reason.data)):
-        flash(_("Payout readiness for @%(handle)s is saved.", handle=profile.handle), "success")
+            identity_confirmed=form.identity_confirmed.data, reason=form.reason.data),
+        _("Payout readiness for @%(handle)s is saved.", handle=profile.handle))
     return redirect(url_for("creators.public_page", handle=profile.handle))
 
 
@@ -128,8 +126,8 @@ def api_tokens():
 def revoke_api_token(token_id: int):
     token = tokens.load_token(token_id)
     form = ReasonForm()
-    if form.validate_on_submit() and perform(lambda: tokens.revoke_token(token, current_user, form.reason.data)):
-        flash(_("Token %(name)s is revoked; clients using it now get 401.", name=token.name), "success")
+    act(form, lambda: tokens.revoke_token(token, current_user, form.reason.data),
+        _("Token %(name)s is revoked; clients using it now get 401.", name=token.name))
     return redirect(url_for("staff.api_tokens"))
 
 
@@ -171,11 +169,7 @@ def reindex_note(note_id: int):
 def _index_action(note_id: int, action, done: str):
     shown = notes.load_note(note_id, current_user)
     form = IndexReasonForm()
-    if form.validate_on_submit():
-        if perform(lambda: action(shown, current_user, form.reason.data)):
-            flash(done, "success")
-    else:
-        flash(_("Write the reason for this change."), "error")
+    act(form, lambda: action(shown, current_user, form.reason.data), done)
     return redirect(url_for("staff.note", note_id=shown.id))
 
 
@@ -184,14 +178,9 @@ def _index_action(note_id: int, action, done: str):
 def file_note(note_id: int):
     shown = notes.load_note(note_id, current_user)
     form = FileForm.for_brands()
-    if form.validate_on_submit():
-        if outcome := perform(lambda: filings.staff_file_note(
-                shown, form.brand_id.data, form.order_reference.data, current_user, form.reason.data)):
-            flash(_("The note is filed. Receipt %(code)s.", code=outcome.value.code), "success")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+    act(form, lambda: filings.staff_file_note(shown, form.brand_id.data, form.order_reference.data, current_user,
+                                              form.reason.data),
+        lambda filing: _("The note is filed. Receipt %(code)s.", code=filing.code))
     return redirect(url_for("staff.note", note_id=shown.id))
 
 

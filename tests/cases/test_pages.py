@@ -179,3 +179,13 @@ def test_staff_ban_and_unban_from_the_creator_page(client, login_as):
     client.post(f"/staff/audit/creators/{creator.id}/unban", data={"reason": "Appeal accepted."})
     db.session.expire_all()
     assert not creator.is_banned
+
+
+def test_a_decision_the_form_refuses_says_why_on_the_case_page(client, login_as, case):
+    # The decision buttons redirect back to the case, so a field error must come back as a message.
+    login_as("staff")
+    page = client.post(f"/staff/audit/cases/{case.id}/dismiss", data={"reason": "x" * 5000},
+                       follow_redirects=True).get_data(as_text=True)
+    db.session.expire_all()
+    assert case.state == "open"
+    assert "longer than" in page

@@ -107,3 +107,12 @@ def test_staff_forms_need_the_csrf_token(client, login_as, csrf_enabled):
     response = client.post(f"/staff/brands/{brand.id}/verify", data={"reason": "forged"})
     assert response.status_code == 400
     assert not db.session.get(BrandProfile, brand.id).is_verified
+
+
+def test_an_overlong_reason_is_refused_with_a_message(client, login_as):
+    brand = make_brand(verified=False)
+    login_as("staff")
+    page = client.post(f"/staff/brands/{brand.id}/verify", data={"reason": "x" * 2001},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "longer than 2000" in page
+    assert not db.session.get(BrandProfile, brand.id).is_verified
