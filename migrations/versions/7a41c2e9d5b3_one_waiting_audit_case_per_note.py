@@ -1,4 +1,5 @@
-"""One waiting audit case per note; a waiting case keeps the earlier versions it was brought up from
+"""One waiting audit case per note (a waiting case keeps the earlier versions it was brought up
+from); the scheduled retrain's claims and each model's label fingerprint
 
 Revision ID: 7a41c2e9d5b3
 Revises: 3c5e7a9b1d20
@@ -11,6 +12,8 @@ versions go into ``earlier``; the folded rows are removed.
 """
 from alembic import op
 import sqlalchemy as sa
+
+import marketplace.db_types
 
 
 revision = '7a41c2e9d5b3'
@@ -48,6 +51,17 @@ def _fold_duplicates():
 
 
 def upgrade():
+    op.create_table('audit_training_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('claimed_at', marketplace.db_types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', marketplace.db_types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('model_id', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_training_runs')),
+    sa.UniqueConstraint('fingerprint', name=op.f('uq_audit_training_runs_fingerprint'))
+    )
+    with op.batch_alter_table('audit_ranking_models', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('labels_fingerprint', sa.String(length=64), server_default='', nullable=False))
     with op.batch_alter_table('audit_cases', schema=None) as batch_op:
         batch_op.add_column(sa.Column('earlier', sa.JSON(), server_default='[]', nullable=False))
     _fold_duplicates()
@@ -60,3 +74,6 @@ def downgrade():
                   sqlite_where=WAITING, postgresql_where=WAITING)
     with op.batch_alter_table('audit_cases', schema=None) as batch_op:
         batch_op.drop_column('earlier')
+    with op.batch_alter_table('audit_ranking_models', schema=None) as batch_op:
+        batch_op.drop_column('labels_fingerprint')
+    op.drop_table('audit_training_runs')
