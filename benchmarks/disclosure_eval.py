@@ -15,11 +15,15 @@ returns an ``affiliate`` or ``support`` marker. Sponsorship ("sponsored by"), ad
 reported on a separate line ("any kind") and not in the JSON.
 
 Disagreements (``--explain`` counts them, ``--show`` also prints them, to the terminal only):
-a *missed* disclosure whose hand-coded disclosure sentence holds no disclosure word at all
-("Click link:", "Amazon Links:", "Just click the pic…"), and a *false alarm* whose matched
-words state an affiliate relationship outright ("This is an Amazon affiliate link", "#afflink",
-"I get a small commission") although the row is labelled not disclosed. Neither kind can be
-fixed by a rule that reads what the text says; README "Undisclosed-ad detection" has the counts.
+a *missed* disclosure whose coded disclosure sentence holds no disclosure word at all (a link
+call or a shop's name), and a *false alarm* whose matched words state an affiliate relationship
+outright although the row is labelled not disclosed. The authors coded clusters of sentences,
+not sentences, which is where both kinds come from; neither can be fixed by a rule that reads
+what the text says. README "Recognising a disclosure on real text" has the counts.
+
+Honesty: each set is split once (seed ``SPLIT_SEED``, stratified by label) into a development
+half, the only one whose disagreements were read, and a held-out half. Both are printed; the
+JSON carries the full-set figures (as the issue names them) and the held-out ones.
 
 ``--learned`` also cross-validates (stratified 5-fold) the project's learned ranking
 (``audit.learning.evaluate``: TF-IDF + detector signals + style, logistic regression) trained
