@@ -6,8 +6,8 @@ Revises: 3c5e7a9b1d20
 Create Date: 2026-12-07 22:30:00
 
 A note edited while its case waited used to get a second case beside the first. Before the
-partial unique index is created, such duplicates are folded into the oldest waiting case (it
-carries any staff history): it takes the newest version's text and scores, and the other
+partial unique index is created, such duplicates are folded into one waiting case (the one
+staff asked the creator to file, else the oldest): it takes the newest version's text and scores, and the other
 versions go into ``earlier``; the folded rows are removed.
 """
 from alembic import op
@@ -38,11 +38,13 @@ def _fold_duplicates():
     for note_id in notes:
         rows = bind.execute(sa.select(cases).where(waiting, cases.c.note_id == note_id)
                             .order_by(cases.c.note_version, cases.c.id)).mappings().all()
-        keep, newest = rows[0], rows[-1]
+        # The case staff asked the creator to file keeps its request and due date; otherwise the oldest.
+        asked = [r for r in rows if r["state"] == 'filing_requested']
+        keep, newest = (asked[-1] if asked else rows[0]), rows[-1]
         earlier = [{"note_version": r["note_version"], "title": r["title"], "body": r["body"], "score": r["score"],
                     "combined_score": r["combined_score"], "signal_codes": r["signal_codes"], "replaced_at": None}
                    for r in rows[:-1]]
-        bind.execute(cases.delete().where(cases.c.id.in_([r["id"] for r in rows[1:]])))
+        bind.execute(cases.delete().where(cases.c.id.in_([r["id"] for r in rows if r["id"] != keep["id"]])))
         bind.execute(cases.update().where(cases.c.id == keep["id"]).values(
             note_version=newest["note_version"], title=newest["title"], body=newest["body"],
             score=newest["score"], combined_score=newest["combined_score"], signals=newest["signals"],
