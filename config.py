@@ -78,6 +78,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "BRAND_VIOLATION_BLOCK_DAYS": (28, "Days a brand at the limit may not open briefs"),
     "STRIKE_EXPIRY_DAYS": (365, "Days after which a creator's strike stops counting"),
     "BRAND_VIOLATION_EXPIRY_DAYS": (365, "Days after which a brand's violation points stop counting"),
+    "AUDIT_RETRAIN_LEASE_SECONDS": (3600, "A scheduled retrain that has not finished after this is taken over by another scheduler"),
     "AUDIT_RESCAN_DAYS": (30, "When the brand list changes, notes published or edited this recently are scanned again"),
     # Creators, briefs and matching
     "AVATAR_MAX_KB": (2048, "Largest avatar upload accepted, in kilobytes (PNG, JPEG or WebP)"),
@@ -128,6 +129,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "SCHEDULER_RECONCILE_SECONDS": (86400, "How often the scheduler reconciles paid payouts with the gateway (nightly)"),
     "SCHEDULER_AUDIT_SWEEP_SECONDS": (900, "How often the scheduler expires strikes and points and closes overdue filing requests"),
     "SCHEDULER_AUDIT_RESCAN_SECONDS": (3600, "How often the scheduler rescans recent notes after the brand list changed"),
+    "SCHEDULER_AUDIT_RETRAIN_SECONDS": (86400, "How often the scheduler retrains the undisclosed-ad ranking when its labels changed (daily)"),
     # Notifications
     "NOTIFICATIONS_PER_PAGE": (20, "Notifications per page on /notifications"),
 }

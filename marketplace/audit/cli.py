@@ -118,3 +118,13 @@ def train_command(folds: int) -> None:
     click.echo(json.dumps({"id": record.id, "rows": record.rows, "positives": record.positives,
                            "size_bytes": record.size_bytes, "precision": record.precision, "recall": record.recall,
                            "f1": record.f1, "pr_auc": record.pr_auc}))
+
+
+@audit_cli.command("retrain")
+def retrain_command() -> None:
+    """Run the scheduled retrain once: train only when the labels changed since the current model."""
+    from marketplace.audit import jobs
+
+    trained = jobs.retrain()
+    click.echo("Trained a new model on the changed labels." if trained
+               else "No new model: the labels are unchanged since the current model, too few, or being trained elsewhere.")

@@ -206,7 +206,7 @@ def combine(weights) -> int:
 
 def disclosure(text: str, field: str = "text") -> list[Signal]:
     """The markers by which ``text`` discloses its commercial nature, one signal per kind
-    (codes ``disclosure.ad_label``, ``.sponsored``, ``.affiliate``, ``.support``, ``.gifted``)."""
+    (codes ``disclosure.ad_label``, ``.sponsored``, ``.affiliate``, ``.support``, ``.referral``, ``.gifted``)."""
     by_kind: dict[str, list[Span]] = {}
     for mark in disclosures.find(fold(text or "")):
         by_kind.setdefault(mark.kind, []).append(Span(field, mark.start, mark.end, text[mark.start:mark.end]))

@@ -16,6 +16,9 @@ any data set:
   referral links, "at no extra cost to you"; 佣金, 推广链接, 分润.
 - **Support by buying** — "buying through my links supports the channel": the reader is told
   that the creator gains from the purchase (Mathur et al. 2018 call this channel support).
+- **Referral links** — "sign up with my referral link": the reader gets a sign-up
+  credit and so does the creator. A material connection, but not a commission on what the
+  reader buys, so it is its own kind (Mathur et al.'s coders did not count it as affiliate).
 - **Gifts** — free products are a material connection too: "gifted", "PR sample", "sent to me
   for free", "in exchange for a review"; 品牌方寄送, 公关品.
 
@@ -39,7 +42,8 @@ SPONSORED = "sponsored"
 AFFILIATE = "affiliate"
 SUPPORT = "support"
 GIFTED = "gifted"
-KINDS = (AD_LABEL, SPONSORED, AFFILIATE, SUPPORT, GIFTED)
+REFERRAL = "referral"
+KINDS = (AD_LABEL, SPONSORED, AFFILIATE, SUPPORT, REFERRAL, GIFTED)
 
 URL = re.compile(
     r"(?:https?://|www\.)[^\s<>\"'“”‘’()（）【】\[\]{}|\u3000-\u9fff\uff00-\uffef]+"
@@ -92,8 +96,9 @@ _RULES: list[tuple[str, str, str]] = [
     (AFFILIATE, "", r"\bamazon associates?\b|\bas an? (?:[\w-]+ ){0,2}associate\b|\bqualifying purchases\b"
                     r"|\b(?:participa\w*|member|part) (?:in|of) (?:the )?(?:[\w.,&-]+ ){0,5}"
                     r"(?:affiliate|associates?|partner|referral) program"),
-    (AFFILIATE, "n", r"\b(?:partner|referral|associate|commission(?:ed|able)?|paid|rewards?) links?\b"
-                     r"|\breferral (?:code|program(?:me)?|bonus|credit)s?\b"),
+    (AFFILIATE, "n", r"\b(?:partner|associate|commission(?:ed|able)?|paid|rewards?) links?\b"),
+    # -- referral links: a sign-up credit for a friend, a relationship of its own --
+    (REFERRAL, "n", r"\breferral (?:links?|codes?|program(?:me)?s?|bonus(?:es)?|credits?)\b"),
     (AFFILIATE, "n", r"\b(?:earn|earns|earned|earning|receive|receives|received|receiving|get|gets|getting|got|make|"
                      r"makes|making|collect|collects|paid|pay|pays|take|takes)\s+" + _W + r"{0,4}commissions?\b"
                      r"|\bcommissions? (?:earned|from|on|if|when|for (?:any|purchases|sales|qualifying))\b"

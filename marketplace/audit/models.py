@@ -6,7 +6,11 @@ per distinct text (``digest``): importing the same note again keeps its latest l
 
 ``RankingModel`` keeps every model ``flask audit train`` produced, newest in use: the model
 itself (``learning.Model.to_bytes``: gzipped JSON numbers, never a pickle), when it was
-trained, how big it is, and its cross-validated figures for the dashboard.
+trained, how big it is, its cross-validated figures for the dashboard, and the fingerprint
+of the labels it was fitted on (so the scheduled retrain knows when labels changed).
+
+``TrainingRun`` is the scheduled retrain's claim on one set of labels (unique fingerprint,
+taken over by a conditional update when its lease passed): two schedulers train once.
 """
 from __future__ import annotations
 
@@ -49,3 +53,14 @@ class RankingModel(db.Model):
     recall: Mapped[float] = mapped_column(Float)
     f1: Mapped[float] = mapped_column(Float)
     pr_auc: Mapped[float] = mapped_column(Float)
+    labels_fingerprint: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class TrainingRun(db.Model):
+    __tablename__ = "audit_training_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # of the labels being trained on
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    model_id: Mapped[int | None] = mapped_column(Integer)

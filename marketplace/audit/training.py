@@ -108,11 +108,30 @@ def training_rows() -> list[Row]:
     return list(merged.values())
 
 
-def train(threshold: int, folds: int = 5) -> RankingModel:
-    """Cross-validate on every label, fit on all of them and store the model as the current one."""
-    rows = training_rows()
+MIN_PER_CLASS = 2  # undisclosed ads and other notes the trainer needs at least
+
+
+def enough(rows: list[Row]) -> bool:
     positives = sum(row.label for row in rows)
-    if positives < 2 or len(rows) - positives < 2:
+    return positives >= MIN_PER_CLASS and len(rows) - positives >= MIN_PER_CLASS
+
+
+def fingerprint(rows: Iterable[Row]) -> str:
+    """Names one set of labels: the same texts with the same labels give the same fingerprint."""
+    pairs = sorted(f"{digest(row.title, row.body)}:{row.label}" for row in rows)
+    return hashlib.sha256("\n".join(pairs).encode("ascii")).hexdigest()
+
+
+def current() -> RankingModel | None:
+    return db.session.scalar(db.select(RankingModel)
+                             .order_by(RankingModel.trained_at.desc(), RankingModel.id.desc()).limit(1))
+
+
+def train(threshold: int, folds: int = 5, rows: list[Row] | None = None) -> RankingModel:
+    """Cross-validate on every label, fit on all of them and store the model as the current one."""
+    rows = training_rows() if rows is None else rows
+    positives = sum(row.label for row in rows)
+    if not enough(rows):
         raise Invalid(str(_l("Training needs at least 2 undisclosed ads and 2 other notes among the labels "
                              "(found %(ads)d and %(others)d). Import past decisions or decide more cases first.",
                              ads=positives, others=len(rows) - positives)))
@@ -121,7 +140,8 @@ def train(threshold: int, folds: int = 5) -> RankingModel:
     figures = model.figures
     record = RankingModel(blob=blob, trained_at=datetime.fromisoformat(model.trained_at), size_bytes=len(blob), rows=model.rows,
                           positives=model.positives, threshold=threshold, precision=figures["precision"],
-                          recall=figures["recall"], f1=figures["f1"], pr_auc=figures["pr_auc"])
+                          recall=figures["recall"], f1=figures["f1"], pr_auc=figures["pr_auc"],
+                          labels_fingerprint=fingerprint(rows))
     db.session.add(record)
     db.session.flush()
     return record

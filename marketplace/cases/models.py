@@ -3,12 +3,17 @@ confirmed cases give, and the record of rescans after the brand list changed.
 
 A case keeps the title and body it was scored on: the evidence spans are offsets into that
 text, and staff and the creator must see what was flagged even after a later edit.
+
+A note has at most one *waiting* case (a partial unique index): an edit while it waits brings
+that case up to the new version and keeps what the earlier versions said in ``earlier``, so
+staff decide once, on the note as it is now, and still see what was published before. A
+decided case stays as it was; a later version may open a new one.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
@@ -28,6 +33,7 @@ OVERTURNED = "overturned"  # confirmed, then the appeal was granted
 STATES = (OPEN, FILING_REQUESTED, CONFIRMED, DISMISSED, FILED, OVERTURNED)
 WAITING = (OPEN, FILING_REQUESTED)  # in the staff queue
 _STATES = ", ".join(f"'{s}'" for s in STATES)
+_WAITING_SQL = text("state IN ({})".format(", ".join(f"'{s}'" for s in WAITING)))
 
 
 class AuditCase(db.Model):
@@ -38,6 +44,9 @@ class AuditCase(db.Model):
         CheckConstraint("score >= 0 AND score <= 100", name="score_range"),
         Index("ix_audit_cases_state_score", "state", "score"),
         Index("ix_audit_cases_creator", "creator_id", "opened_at"),
+        # Never two waiting cases for one note, whichever scan gets there first.
+        Index("uq_audit_cases_one_waiting", "note_id", unique=True,
+              sqlite_where=_WAITING_SQL, postgresql_where=_WAITING_SQL),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +60,9 @@ class AuditCase(db.Model):
     combined_score: Mapped[int | None] = mapped_column(Integer)  # the learned ranking's, when a model exists
     signals: Mapped[list] = mapped_column(JSON, default=list)  # [{code, weight, evidence}]
     signal_codes: Mapped[str] = mapped_column(String(255), default="")  # ",brand,promo_code," for filtering
+    # Earlier versions this waiting case was brought up from, oldest first:
+    # [{note_version, title, body, score, combined_score, signal_codes, replaced_at}]
+    earlier: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     state: Mapped[str] = mapped_column(String(20), default=OPEN)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     filing_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,6 +7,13 @@ leaves its note id in ``session.info``; just before the commit those ids become 
 on a session of its own: a score at or above ``AUDIT_QUEUE_THRESHOLD`` opens a case, once per
 note version (a unique constraint, so two scans of one version open one case). A note that
 became filed closes its waiting cases with no strike.
+
+An edit while the note's case still waits does not open a second case: the waiting case is
+brought up to the new version (text, score and signals as scanned now; the earlier version
+kept in ``AuditCase.earlier``; a line in the case's history), whatever the new score, so staff
+decide once on the note as it is and still see what it said. A partial unique index allows
+one waiting case per note and the refresh is a conditional update on the case's version, so
+two scans at once leave one waiting case at the newest version.
 """
 from __future__ import annotations
 
@@ -16,12 +23,14 @@ import logging
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from marketplace import clock, outbox
 from marketplace.audit.detector import Brand, Context, Detection, assess, scan
+from marketplace.audit_trail import DETECTOR
+from marketplace.audit_trail.models import TrailEntry
 from marketplace.brands.models import BrandProfile
 from marketplace.cases.models import FILED, WAITING, AuditCase
 from marketplace.extensions import db
@@ -152,30 +161,79 @@ def detect_note(session: Session, title: str, body: str, creator_id: int, note_i
 
 def scan_note(session: Session, note: Note | None) -> AuditCase | None:
     """Scan one note as it is now: open a case for this version when it scores at or above the
-    threshold, close waiting cases once it is filed. Flushes; the caller commits."""
+    threshold, bring the note's waiting case up to this version, close waiting cases once it
+    is filed. Returns the case opened or refreshed. Flushes; the caller commits."""
     if note is None or note.is_deleted or note.is_private:
         return None
     if note.filing is not None:
         close_filed(session, note)
         return None
-    if session.scalar(select(AuditCase.id).where(AuditCase.note_id == note.id,
-                                                 AuditCase.note_version == note.version)):
-        return None
+    for _attempt in range(3):
+        waiting = session.scalar(select(AuditCase).where(AuditCase.note_id == note.id,
+                                                         AuditCase.state.in_(WAITING)))
+        if waiting is not None:
+            if waiting.note_version >= note.version:
+                return None
+            refreshed = _refresh(session, waiting, note)
+            if refreshed is not None:
+                return refreshed
+            session.expire(waiting)  # another scan moved it first: look again
+            continue
+        if session.scalar(select(AuditCase.id).where(AuditCase.note_id == note.id,
+                                                     AuditCase.note_version == note.version)):
+            return None  # this version was scanned and its case decided
+        detection, brand_id, combined = _scores(session, note)
+        ranking = combined if combined is not None else detection.score
+        if ranking < current_app.config["AUDIT_QUEUE_THRESHOLD"]:
+            return None
+        case = AuditCase(note_id=note.id, note_version=note.version, creator_id=note.creator_id,
+                         brand_id=brand_id, title=note.title, body=note.body, score=detection.score,
+                         combined_score=combined, signals=[_stored(s) for s in detection.signals],
+                         signal_codes=_codes(detection), opened_at=clock.now(), earlier=[])
+        try:
+            with session.begin_nested():
+                session.add(case)
+        except IntegrityError:
+            # Another scan opened a case for this note first: this version, or an older one
+            # still waiting, which the next round brings up to date.
+            continue
+        return case
+    return None
+
+
+def _scores(session: Session, note: Note) -> tuple[Detection, int | None, int | None]:
     detection, brand_id, context = detect_note(session, note.title, note.body, note.creator_id, note.id)
-    combined = combined_score(current_model(session), note.title, note.body, context)
-    ranking = combined if combined is not None else detection.score
-    if ranking < current_app.config["AUDIT_QUEUE_THRESHOLD"]:
+    return detection, brand_id, combined_score(current_model(session), note.title, note.body, context)
+
+
+def _codes(detection: Detection) -> str:
+    return "," + ",".join(s.code for s in detection.signals) + ","
+
+
+def _refresh(session: Session, case: AuditCase, note: Note) -> AuditCase | None:
+    """Bring a waiting case up to the note's current version, if no other scan moved it since
+    it was read (a conditional update on its version). None when it lost that race."""
+    detection, brand_id, combined = _scores(session, note)
+    before = {"note_version": case.note_version, "title": case.title, "body": case.body, "score": case.score,
+              "combined_score": case.combined_score, "signal_codes": case.signal_codes,
+              "replaced_at": clock.now().isoformat()}
+    moved = session.execute(
+        update(AuditCase)
+        .where(AuditCase.id == case.id, AuditCase.version == case.version, AuditCase.state.in_(WAITING),
+               AuditCase.note_version < note.version)
+        .values(note_version=note.version, title=note.title, body=note.body, score=detection.score,
+                combined_score=combined, signals=[_stored(s) for s in detection.signals],
+                signal_codes=_codes(detection), brand_id=brand_id if brand_id is not None else case.brand_id,
+                earlier=list(case.earlier or []) + [before], version=AuditCase.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if moved != 1:
         return None
-    case = AuditCase(note_id=note.id, note_version=note.version, creator_id=note.creator_id,
-                     brand_id=brand_id, title=note.title, body=note.body, score=detection.score,
-                     combined_score=combined, signals=[_stored(s) for s in detection.signals],
-                     signal_codes="," + ",".join(s.code for s in detection.signals) + ",",
-                     opened_at=clock.now())
-    try:
-        with session.begin_nested():
-            session.add(case)
-    except IntegrityError:  # another scan of this version opened it first
-        return None
+    session.add(TrailEntry(at=clock.now(), actor_type=DETECTOR.kind, actor_id=None, actor_label=DETECTOR.label,
+                           action="case.rescanned", subject_type="case", subject_id=case.id, reason="",
+                           params={"from_version": before["note_version"], "to_version": note.version,
+                                   "from_score": before["score"], "to_score": detection.score}))
+    session.flush()
+    session.refresh(case)
     return case
 
 

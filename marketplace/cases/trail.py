@@ -20,6 +20,11 @@ def sentence(entry) -> str:
         return _("%(who)s asked the creator to file the note through its order.", who=who)
     if action == "case.filed":
         return _("%(who)s filed the note through order %(order)s.", who=who, order=params.get("order", "?"))
+    if action == "case.rescanned":
+        return _("The creator edited the note while the case waited: the case now shows version %(new)s "
+                 "(score %(before)s → %(after)s); version %(old)s is kept below.",
+                 old=params.get("from_version", "?"), new=params.get("to_version", "?"),
+                 before=params.get("from_score", "?"), after=params.get("to_score", "?"))
     if action == "case.appeal":
         return _("%(who)s appealed the decision.", who=who)
     if action == "case.appeal_grant":

@@ -21,4 +21,6 @@ JOBS: tuple[Job, ...] = (
     # Staff audit: strikes and points expire, overdue filing requests close, notes are rescanned.
     Job("marketplace.cases.jobs:sweep", every="SCHEDULER_AUDIT_SWEEP_SECONDS"),
     Job("marketplace.cases.jobs:rescan", every="SCHEDULER_AUDIT_RESCAN_SECONDS"),
+    # The learned ranking is fitted again when staff decisions (its labels) changed.
+    Job("marketplace.audit.jobs:retrain", every="SCHEDULER_AUDIT_RETRAIN_SECONDS"),
 )

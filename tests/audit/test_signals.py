@@ -191,6 +191,7 @@ def test_creator_promo_share_above_the_threshold(share, fires):
     ("通過連結購買我會得到一點分成", "affiliate"),
     ("Some links may be affiliate links", "affiliate"),
     ("This video is sponsored by Squarespace", "sponsored"),
+    ("Get a free month with my referral code", "referral"),
 ])
 def test_more_disclosure_phrasings_are_recognised(text, kind):
     from marketplace.audit.detector import disclosure
@@ -209,3 +210,12 @@ def test_lookalikes_in_other_languages_are_not_disclosures(text):
     from marketplace.audit.detector import disclosure
 
     assert not disclosure(text)
+
+
+def test_a_referral_link_is_its_own_kind_of_disclosure_not_an_affiliate_commission():
+    from marketplace.audit.detector import detect, disclosure
+
+    codes = {s.code for s in disclosure("Join the meal-kit club with my referral link")}
+    assert codes == {"disclosure.referral"}
+    assert "ad_tag" in detect("", "Join the meal-kit club with my referral link").codes()  # still a tell when unfiled
+    assert not disclosure("I have no referral link for this one")
