@@ -18,7 +18,6 @@ two scans at once leave one waiting case at the newest version.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 from datetime import datetime, timedelta
 
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from marketplace import clock, outbox
 from marketplace.audit.detector import Brand, Context, Detection, assess, scan
+from marketplace.audit.models import RankingModel
 from marketplace.audit_trail import DETECTOR
 from marketplace.audit_trail.models import TrailEntry
 from marketplace.brands.models import BrandProfile
@@ -103,15 +103,12 @@ _loaded: dict = {"key": None, "model": None}
 
 
 def current_model(session: Session | None = None):
-    """The newest learned model ``flask audit train`` stored, or None (none yet, or the learning
-    area stores none in this version). Read on ``session``: the after-commit scan runs on a
-    session of its own, where the request's session may no longer query. Loaded once per
-    process and kept while it stays the newest."""
-    try:
-        from marketplace.audit import learning
-        stored = importlib.import_module("marketplace.audit.models").RankingModel
-    except (ImportError, AttributeError):
-        return None
+    """The newest learned model ``flask audit train`` stored, or None (none yet). Read on
+    ``session``: the after-commit scan runs on a session of its own, where the request's session
+    may no longer query. Loaded once per process and kept while it stays the newest."""
+    from marketplace.audit import learning  # scikit-learn loads only once a model is wanted
+
+    stored = RankingModel
     session = session if session is not None else db.session
     try:
         newest = session.execute(select(stored.id, stored.trained_at)
