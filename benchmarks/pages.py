@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _postgres import rerun_in_postgres  # noqa: E402  (beside this script)
+from _postgres import KeptCluster, rerun_in_postgres  # noqa: E402  (beside this script)
 from matching import creator_rows  # noqa: E402  (the matching benchmark's creator generator)
 from search import generate as note_texts  # noqa: E402  (the search benchmark's note generator)
 
@@ -100,6 +100,8 @@ def build(creators: int, notes: int, app) -> dict:
     db.create_all()
     with db.engine.begin() as conn:
         ensure_schema(conn)
+    postgres = db.engine.dialect.name == "postgresql"
+    indexes = _pg_begin_load() if postgres else []
     started = time.perf_counter()
     categories, regions = tuple(app.config["CATEGORIES"]), tuple(app.config["REGIONS"][:8])
     users, profiles = creator_rows(creators, rng, categories, regions, now)
@@ -159,6 +161,10 @@ def build(creators: int, notes: int, app) -> dict:
     log(f"  {notes:,} notes, {len(filing_rows):,} filings in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
+    if postgres:
+        _pg_finish_load(texts, indexes)
+        log(f"  search index of {len(texts):,} notes, indexes and statistics in {time.perf_counter() - started:.1f} s")
+        return
     with db.engine.begin() as conn:
         backend = current_backend(conn)
         batch = []
@@ -173,6 +179,52 @@ def build(creators: int, notes: int, app) -> dict:
     with db.engine.begin() as conn:  # planner statistics, as a production database keeps them
         conn.execute(text("ANALYZE"))
     log(f"  search index of {len(texts):,} notes in {time.perf_counter() - started:.1f} s")
+
+
+# PostgreSQL loads in bulk (the same rows as SQLite): foreign-key triggers off for the loading
+# session (the generators make consistent data), secondary indexes dropped during the load
+# and built once after it, the search documents written with COPY and the GIN index built
+# over them in one pass, then ANALYZE.
+_LOADED = ("users", "creator_profiles", "brand_profiles", "briefs", "notes", "note_tags", "filings",
+           "search_documents")
+
+
+def _pg_begin_load() -> list[tuple[str, str]]:
+    """Switch the session's connection to loading mode; drop the loaded tables' secondary
+    indexes (not those behind primary keys and unique constraints) and return them."""
+    db.session.execute(text("SET session_replication_role = replica"))
+    indexes = [tuple(row) for row in db.session.execute(text(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
+        "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_class AS t ON t.oid = i.indrelid "
+        "WHERE t.relname = ANY(:tables) AND t.relnamespace = 'public'::regnamespace "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid)"),
+        {"tables": list(_LOADED)})]
+    for name, _definition in indexes:
+        db.session.execute(text(f'DROP INDEX "{name}"'))
+    return indexes
+
+
+def _pg_finish_load(texts: dict, indexes: list[tuple[str, str]]) -> None:
+    """The search documents by COPY (the same analyzer and tsvector the app writes), then
+    the dropped indexes, then planner statistics."""
+    from marketplace.search.backends.postgres import vector_literal
+
+    with db.engine.begin() as conn:
+        conn.execute(text("SET session_replication_role = replica"))
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(
+                "COPY search_documents (note_id, sponsored, title_terms, body_terms, chars, vector) FROM STDIN") as copy:
+            for note_id, (title, body, filed) in texts.items():
+                copy.write_row((note_id, filed, "", "", "",
+                                vector_literal(IndexDocument(note_id, filed, analyze(title), analyze(body)))))
+        conn.execute(text("SET maintenance_work_mem = '256MB'"))
+        for _name, definition in indexes:
+            conn.execute(text(definition))
+        conn.execute(text("RESET session_replication_role"))
+    # As autovacuum leaves a table after a bulk load: statistics and the visibility map.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    db.engine.dispose()  # no pooled connection keeps the loading session's settings
 
 
 def sign_ins(creators: int, notes: int) -> dict:
@@ -351,13 +403,31 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)  # the SQLite build
     parser.add_argument("--database-from-env", action="store_true", help="use $TEST_DATABASE_URL (with-postgres.sh)")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--pg-only", action="store_true", help="measure PostgreSQL only (no SQLite run)")
+    parser.add_argument("--pg-dir", help="keep PostgreSQL's cluster in this directory (built once, reused)")
+    parser.add_argument("--pg-rebuild", action="store_true", help="with --pg-dir: build again even if built")
+    parser.add_argument("--database", help=argparse.SUPPRESS)  # --pg-dir's build process
     args = parser.parse_args()
     creators = args.creators or (10_000 if args.small else 100_000)
     notes = args.notes or (20_000 if args.small else 200_000)
 
+    if args.database:  # a kept PostgreSQL cluster's build, in a process of its own
+        measure(args.database, creators, notes, args.runs, build_only=True)
+        return
+    if args.pg_only:
+        pg = _postgres_run(args, creators, notes)
+        if pg is None:
+            raise SystemExit("no PostgreSQL run")
+        misses = verdict(pg)
+        log("targets (<= 10x floor, matches <= 20x, <= 12 SQL, no writes on reads): "
+            + ("met" if not misses else "NOT met: " + "; ".join(misses)))
+        print(json.dumps({"creators": creators, "notes": notes, "postgres": pg}, ensure_ascii=False))
+        return
+
     if args.database_from_env:
         log(f"PostgreSQL: {creators:,} creators, {notes:,} notes")
-        print(json.dumps(measure(os.environ["TEST_DATABASE_URL"], creators, notes, args.runs)))
+        print(json.dumps(measure(os.environ["TEST_DATABASE_URL"], creators, notes, args.runs,
+                                 profile=args.profile, only=args.only)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.reuse or args.keep or f"{tmp}/pages-bench.db"
@@ -374,13 +444,36 @@ def main() -> None:
                          profile=args.profile, only=args.only)
     misses = verdict(result)
     if not args.no_postgres and not args.reuse:
-        pg = rerun_in_postgres(__file__, ["--creators", str(creators), "--notes", str(notes), "--runs", str(args.runs)], log)
+        pg = _postgres_run(args, creators, notes)
         if pg is not None:
             result["postgres"] = {k: pg[k] for k in ("floor_ms", "pages", "worst_ratio", "max_sql")}
             misses += [f"PostgreSQL: {m}" for m in verdict(pg)]
     log("targets (<= 10x floor, matches <= 20x, <= 12 SQL, no writes on reads): "
         + ("met" if not misses else "NOT met: " + "; ".join(misses)))
     print(json.dumps(result, ensure_ascii=False))
+
+
+def _postgres_run(args, creators: int, notes: int) -> dict | None:
+    """PostgreSQL's figures: in a throwaway cluster (scripts/with-postgres.sh), or with
+    ``--pg-dir`` in a kept one, built (in a process of its own) only when it holds no build
+    of these sizes, then measured in this process."""
+    if not args.pg_dir:
+        return rerun_in_postgres(__file__, ["--creators", str(creators), "--notes", str(notes), "--runs", str(args.runs)]
+                                 + (["--only", args.only] if args.only else [])
+                                 + (["--profile", args.profile] if args.profile else []), log)
+    marker = Path(args.pg_dir) / "built.json"
+    sizes = {"creators": creators, "notes": notes}
+    with KeptCluster(args.pg_dir) as url:
+        if args.pg_rebuild or not marker.exists() or json.loads(marker.read_text()) != sizes:
+            log(f"PostgreSQL (kept in {args.pg_dir}): building {creators:,} creators, {notes:,} notes")
+            marker.unlink(missing_ok=True)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, __file__, "--database", url, "--creators", str(creators),
+                            "--notes", str(notes)], check=True)
+            marker.write_text(json.dumps(sizes))
+            log(f"  built in {time.perf_counter() - started:.0f} s")
+        log(f"PostgreSQL (kept in {args.pg_dir}): {creators:,} creators, {notes:,} notes")
+        return measure(url, creators, notes, args.runs, reuse=True, profile=args.profile, only=args.only)
 
 
 if __name__ == "__main__":
