@@ -186,7 +186,7 @@ def build(creators: int, notes: int, app) -> dict:
 # and built once after it, the search documents written with COPY and the GIN index built
 # over them in one pass, then ANALYZE.
 _LOADED = ("users", "creator_profiles", "brand_profiles", "briefs", "notes", "note_tags", "filings",
-           "search_documents")
+           "search_documents", "search_lexicon")
 
 
 def _pg_begin_load() -> list[tuple[str, str]]:
@@ -207,16 +207,22 @@ def _pg_begin_load() -> list[tuple[str, str]]:
 def _pg_finish_load(texts: dict, indexes: list[tuple[str, str]]) -> None:
     """The search documents by COPY (the same analyzer and tsvector the app writes), then
     the dropped indexes, then planner statistics."""
-    from marketplace.search.backends.postgres import vector_literal
+    from marketplace.search.backends.postgres import LEXICON_MIN, vector_literal
 
     with db.engine.begin() as conn:
         conn.execute(text("SET session_replication_role = replica"))
         raw = conn.connection.driver_connection
         with raw.cursor() as cursor, cursor.copy(
                 "COPY search_documents (note_id, sponsored, title_terms, body_terms, chars, vector) FROM STDIN") as copy:
+            words = set()
             for note_id, (title, body, filed) in texts.items():
-                copy.write_row((note_id, filed, "", "", "",
-                                vector_literal(IndexDocument(note_id, filed, analyze(title), analyze(body)))))
+                document = IndexDocument(note_id, filed, analyze(title), analyze(body))
+                copy.write_row((note_id, filed, "", "", "", vector_literal(document)))
+                words.update(document.title.terms, document.body.terms)
+        with raw.cursor() as cursor, cursor.copy("COPY search_lexicon (term) FROM STDIN") as copy:
+            for word in words:  # what PostgresBackend.write adds: the indexed words of 3+ characters
+                if len(word) >= LEXICON_MIN:
+                    copy.write_row((word,))
         conn.execute(text("SET maintenance_work_mem = '256MB'"))
         for _name, definition in indexes:
             conn.execute(text(definition))
@@ -363,15 +369,24 @@ def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False,
 
 
 def _server_cpu_ms(pids: set[int]) -> float:
-    """CPU time (user + system) PostgreSQL's backend processes for our connections have used,
-    read from /proc (the throwaway cluster runs on this machine); 0 without them."""
-    total = 0
+    """CPU time (user + system) PostgreSQL has used for our connections, read from /proc (the
+    cluster runs on this machine): their backend processes, plus the children the postmaster
+    has reaped — the parallel workers a query starts (and any autovacuum worker, which a
+    quiet benchmark cluster rarely runs). 0 without PostgreSQL."""
+    total, parents = 0, set()
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        parents.add(int(fields[1]))
+    for pid in parents:  # the postmaster: cutime, cstime of its reaped children
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[13]) + int(fields[14])
     return total * 1000 / os.sysconf("SC_CLK_TCK")
 
 
