@@ -44,10 +44,11 @@ search_lexicon = Table(
     Column("term", Text().with_variant(Text(collation="C"), "postgresql"), primary_key=True),
 )
 
-# PostgreSQL: the GIN index holds the note id too (btree_gin), so the newest matches of a
+# PostgreSQL: the GIN index holds the note id too (btree_gin; negated, so only this index
+# serves the search's id ranges), so the newest matches of a
 # query are found without reading documents (see search.backends.postgres), and each row
 # carries its title's lexemes, which the ranking reads instead of the whole vector.
-Index("ix_search_documents_vector", search_documents.c.vector, search_documents.c.note_id,
+Index("ix_search_documents_vector", search_documents.c.vector, -search_documents.c.note_id,
       postgresql_using="gin").ddl_if(dialect="postgresql")
 POSTGRES_EXTENSION = "CREATE EXTENSION IF NOT EXISTS btree_gin"
 POSTGRES_TITLE_VECTOR = ("ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS title_vector tsvector "
@@ -84,6 +85,7 @@ event.listen(search_documents, "before_drop", DDL(SQLITE_DROP).execute_if(dialec
 def ensure_schema(conn) -> None:
     """Create the FTS objects if missing (``flask search rebuild`` on an older database)."""
     search_documents.create(conn, checkfirst=True)
+    search_lexicon.create(conn, checkfirst=True)
     if conn.dialect.name == "sqlite":
         for statement in SQLITE_DDL:
             conn.exec_driver_sql(statement)

@@ -28,7 +28,7 @@ def upgrade():
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
     op.drop_index("ix_search_documents_vector", table_name="search_documents")
-    op.create_index("ix_search_documents_vector", "search_documents", ["vector", "note_id"],
+    op.create_index("ix_search_documents_vector", "search_documents", ["vector", sa.text("(- note_id)")],
                     unique=False, postgresql_using="gin")
     op.execute("ALTER TABLE search_documents ADD COLUMN title_vector tsvector "
                "GENERATED ALWAYS AS (ts_filter(vector, '{a}')) STORED")

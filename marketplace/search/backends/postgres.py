@@ -6,21 +6,28 @@ parser and dictionaries never see the text: both backends match exactly the same
 As on SQLite, only the newest ``cap`` matches are ranked, so a common word does not make
 the database score every note that contains it.
 
-Two things keep a search cheap at scale (100,000s of notes, a word in a quarter of them):
+Three things keep a search cheap at scale (100,000s of notes, a word in a quarter of them):
 
 - **The window without reading vectors.** A note's vector is a few KB stored out of line, and
-  reading it costs more than anything else in a search. The GIN index also holds ``note_id``
-  (``btree_gin``), so "matches among the newest N documents" is one bitmap index scan that
-  touches only the matching rows. The window is found in tiers: the matches among the newest
-  ``8 x cap`` documents, if there are ``cap`` of them; else among the newest ``64 x cap``;
-  else all matches (then there are few). Each tier's answer is exactly the newest ``cap``
-  matches. The planner would rather walk the primary key backwards and test every vector;
-  the statement runs with index scans off (``SET LOCAL``), which leaves it the bitmap.
+  reading it costs more than anything else in a search. The GIN index also holds the note id
+  (``btree_gin``, as ``-note_id``), so "matches among the newest N documents" is one bitmap
+  index scan that touches only the matching rows. The window is found in tiers: the matches
+  among the newest ``8 x cap`` documents, if there are ``cap`` of them; else among the
+  newest ``64 x cap``; else all matches (then there are few). Each tier's answer is exactly
+  the newest ``cap`` matches. The ranges are written on ``-note_id``, an expression only the
+  GIN index holds, so the planner cannot walk the primary key and test every vector instead.
 - **Ranking on the title vector.** ``title_vector`` is a generated column: the vector's
   title lexemes (weight A, ``ts_filter``), a few dozen bytes stored in the row. The window is
-  ranked by ``ts_rank`` of the query's words OR-ed on it (more of the query in the title
-  ranks higher), then newest first — title hits first, as on SQLite, without reading any
-  note's full vector.
+  ranked by ``ts_rank`` of the query's parts OR-ed on it (more of the query in the title
+  ranks higher), then newest first: title hits first, as on SQLite, without reading any
+  note's full vector. (SQLite's bm25 also weighs how often a body repeats the word; here
+  body-only matches are ordered newest first.)
+- **Prefix words as exact words.** The last English word of a query is a prefix
+  ("sunscr"). A prefix match in GIN reads every posting of every word it covers; the
+  ``search_lexicon`` table lists the indexed words, so the prefix becomes an OR of at most
+  64 exact words, which the index intersects with the id range cheaply.
+
+All of it is one statement.
 """
 from __future__ import annotations
 
@@ -121,30 +128,21 @@ class PostgresBackend(DocumentTable):
                     limit: int) -> tuple[int, list[int]]:
         """One page of the ranking, ranked in SQL: the newest ``cap`` matches (the window),
         ordered by their title's ts_rank (rounded, so near-equal scores count as equal), then
-        newest first. Returns (matches in the window, the page's note ids); one statement
-        after the planner setting."""
+        newest first. Returns (matches in the window, the page's note ids), in one statement."""
         if not groups:
             return 0, []
-        prefix = next((g.tokens[0] for g in groups if g.prefix), None)
-        # First: index scans off for the rest of this transaction (see the module's notes),
-        # the newest document's id, and the prefix word's completions.
-        _, top, completions = conn.execute(text(
-            "SELECT set_config('enable_indexscan', 'off', true), "
-            "(SELECT coalesce(max(note_id), 0) FROM search_documents), "
-            "(SELECT array_agg(term) FROM (SELECT term FROM search_lexicon WHERE CAST(:prefix AS text) IS NOT NULL "
-            "AND term LIKE CAST(:prefix AS text) || '%' ORDER BY term LIMIT :most) AS c)"),
-            {"prefix": prefix, "most": COMPLETIONS_MAX + 1}).one()
-        if completions and len(completions) > COMPLETIONS_MAX:
-            completions = None
-        params = {"q": query_literal(groups, completions), "r": rank_literal(groups, completions), "cap": cap,
-                  "offset": offset, "limit": limit, "near": top - 8 * cap, "far": top - 64 * cap}
-        where = " AND ".join(["d.vector @@ CAST(:q AS tsquery)",
+        params = {"cap": cap, "offset": offset, "limit": limit, "near": 8 * cap, "far": 64 * cap}
+        query = self._query_sql(groups, params)
+        where = " AND ".join(["d.vector @@ (SELECT q FROM query)",
                               *self.filter_clauses(filters, "d.note_id", "d.sponsored", params)])
+        # The tiers' ranges are written on -note_id, which only the GIN index holds: the
+        # planner cannot take the primary key and test every vector instead.
         rows = conn.execute(text(
-            f"WITH near AS MATERIALIZED (SELECT d.note_id, d.title_vector FROM search_documents AS d WHERE {where} "
-            "AND d.note_id > :near), "
+            f"WITH query AS MATERIALIZED ({query}), "
+            f"near AS MATERIALIZED (SELECT d.note_id, d.title_vector FROM search_documents AS d WHERE {where} "
+            "AND -d.note_id < :near - (SELECT top FROM query)), "
             f"far AS MATERIALIZED (SELECT d.note_id, d.title_vector FROM search_documents AS d WHERE {where} "
-            "AND d.note_id > :far AND (SELECT count(*) FROM near) < :cap), "
+            "AND -d.note_id < :far - (SELECT top FROM query) AND (SELECT count(*) FROM near) < :cap), "
             f"every AS MATERIALIZED (SELECT d.note_id, d.title_vector FROM search_documents AS d WHERE {where} "
             "AND (SELECT count(*) FROM near) < :cap AND (SELECT count(*) FROM far) < :cap), "
             "pool AS (SELECT * FROM near WHERE (SELECT count(*) FROM near) >= :cap "
@@ -152,12 +150,34 @@ class PostgresBackend(DocumentTable):
             "UNION ALL SELECT * FROM every), "
             "win AS (SELECT note_id, title_vector FROM pool ORDER BY note_id DESC LIMIT :cap) "
             "SELECT note_id, count(*) OVER () FROM win "
-            "ORDER BY round(CAST(ts_rank(title_vector, CAST(:r AS tsquery)) AS numeric), 4) DESC, note_id DESC "
+            "ORDER BY round(ts_rank(title_vector, (SELECT r FROM query)) * 10000) DESC, note_id DESC "
             "LIMIT :limit OFFSET :offset"), params).all()
         if rows:
             return rows[0][1], [row[0] for row in rows]
         if not offset:
             return 0, []
         return conn.execute(text(
+            f"WITH query AS MATERIALIZED ({query}) "
             f"SELECT count(*) FROM (SELECT 1 FROM search_documents AS d WHERE {where} LIMIT :cap) AS c"),
             params).scalar(), []
+
+    @staticmethod
+    def _query_sql(groups: list[QueryGroup], params: dict) -> str:
+        """SQL for one row: ``q`` the tsquery to match, ``r`` the one to rank by, ``top`` the
+        newest document's id. A prefix word becomes the OR of the indexed words it stands for
+        (from the lexicon), unless it stands for none or for too many: then it stays a prefix."""
+        fixed = [g for g in groups if not g.prefix]
+        prefix = next((g for g in groups if g.prefix), None)
+        top = "(SELECT coalesce(max(note_id), 0) FROM search_documents) AS top"
+        if prefix is None:
+            params.update(q=query_literal(fixed), r=rank_literal(fixed))
+            return f"SELECT CAST(:q AS tsquery) AS q, CAST(:r AS tsquery) AS r, {top}"
+        params.update(pattern=prefix.tokens[0] + "%", partial=query_literal([prefix]),
+                      most=COMPLETIONS_MAX, most_plus=COMPLETIONS_MAX + 1)
+        words = ("(SELECT CASE WHEN count(*) BETWEEN 1 AND :most "
+                 "THEN CAST(string_agg(quote_literal(term), ' | ') AS tsquery) ELSE CAST(:partial AS tsquery) END AS w "
+                 "FROM (SELECT term FROM search_lexicon WHERE term LIKE :pattern ORDER BY term LIMIT :most_plus) AS c) AS x")
+        if not fixed:
+            return f"SELECT w AS q, w AS r, {top} FROM {words}"
+        params.update(q=query_literal(fixed), r=rank_literal(fixed))
+        return f"SELECT CAST(:q AS tsquery) && w AS q, CAST(:r AS tsquery) || w AS r, {top} FROM {words}"
