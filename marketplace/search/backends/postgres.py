@@ -141,12 +141,14 @@ class PostgresBackend(DocumentTable):
             f"WITH query AS MATERIALIZED ({query}), "
             f"near AS MATERIALIZED (SELECT d.note_id, d.title_vector FROM search_documents AS d WHERE {where} "
             "AND -d.note_id < :near - (SELECT top FROM query)), "
+            "near_n AS MATERIALIZED (SELECT count(*) AS n FROM near), "
             f"far AS MATERIALIZED (SELECT d.note_id, d.title_vector FROM search_documents AS d WHERE {where} "
-            "AND -d.note_id < :far - (SELECT top FROM query) AND (SELECT count(*) FROM near) < :cap), "
+            "AND -d.note_id < :far - (SELECT top FROM query) AND (SELECT n FROM near_n) < :cap), "
+            "far_n AS MATERIALIZED (SELECT count(*) AS n FROM far), "
             f"every AS MATERIALIZED (SELECT d.note_id, d.title_vector FROM search_documents AS d WHERE {where} "
-            "AND (SELECT count(*) FROM near) < :cap AND (SELECT count(*) FROM far) < :cap), "
-            "pool AS (SELECT * FROM near WHERE (SELECT count(*) FROM near) >= :cap "
-            "UNION ALL SELECT * FROM far WHERE (SELECT count(*) FROM far) >= :cap "
+            "AND (SELECT n FROM near_n) < :cap AND (SELECT n FROM far_n) < :cap), "
+            "pool AS (SELECT * FROM near WHERE (SELECT n FROM near_n) >= :cap "
+            "UNION ALL SELECT * FROM far WHERE (SELECT n FROM far_n) >= :cap "
             "UNION ALL SELECT * FROM every), "
             "win AS (SELECT note_id, title_vector FROM pool ORDER BY note_id DESC LIMIT :cap) "
             "SELECT note_id, count(*) OVER () FROM win "
@@ -172,11 +174,15 @@ class PostgresBackend(DocumentTable):
         if prefix is None:
             params.update(q=query_literal(fixed), r=rank_literal(fixed))
             return f"SELECT CAST(:q AS tsquery) AS q, CAST(:r AS tsquery) AS r, {top}"
-        params.update(pattern=prefix.tokens[0] + "%", partial=query_literal([prefix]),
+        # The words from the prefix up to the next string after all its completions ("C"
+        # collation: code point order). A range, not LIKE, so a cached generic plan still
+        # reads it from the key.
+        word = prefix.tokens[0]
+        params.update(low=word, high=word[:-1] + chr(ord(word[-1]) + 1), partial=query_literal([prefix]),
                       most=COMPLETIONS_MAX, most_plus=COMPLETIONS_MAX + 1)
         words = ("(SELECT CASE WHEN count(*) BETWEEN 1 AND :most "
                  "THEN CAST(string_agg(quote_literal(term), ' | ') AS tsquery) ELSE CAST(:partial AS tsquery) END AS w "
-                 "FROM (SELECT term FROM search_lexicon WHERE term LIKE :pattern ORDER BY term LIMIT :most_plus) AS c) AS x")
+                 "FROM (SELECT term FROM search_lexicon WHERE term >= :low AND term < :high ORDER BY term LIMIT :most_plus) AS c) AS x")
         if not fixed:
             return f"SELECT w AS q, w AS r, {top} FROM {words}"
         params.update(q=query_literal(fixed), r=rank_literal(fixed))
