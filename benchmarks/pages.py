@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/pages.py [--creators 100000] [--notes 200000] [--runs 30]
                                          [--small] [--no-postgres] [--keep PATH | --reuse PATH]
                                          [--only PAGE,...] [--profile PAGE]
+                                         [--pg-only] [--pg-dir DIR [--pg-rebuild]]
 
 Builds 100,000 creators (``benchmarks/matching.py``'s generator), 200,000 English and
 Chinese notes (``benchmarks/search.py``'s generator) with tags, 5% of them filed (10,000
@@ -17,8 +18,13 @@ machine it mostly measures the neighbours. ``--keep`` keeps the SQLite file, ``-
 measures a kept one without building, ``--profile PAGE`` prints a cProfile of that page. ``--small`` (or ``PAGES_BENCH_SMALL=1``) builds a tenth of the
 data for a quick look.
 
-SQLite always (a fresh file); PostgreSQL too when ``scripts/with-postgres.sh`` can start a
-throwaway cluster (the script re-runs itself inside it). Targets: every page <= 10x the
+SQLite always (a fresh file) unless ``--pg-only``; PostgreSQL too when
+``scripts/with-postgres.sh`` can start a throwaway cluster (the script re-runs itself inside
+it), or in a cluster of its own kept in ``--pg-dir DIR``: built once (in a process of its
+own), measured again by every later run with the same sizes. PostgreSQL is loaded in bulk:
+foreign-key triggers off for the loading session, secondary indexes dropped and built after
+the load, search documents and lexicon by COPY, then VACUUM ANALYZE (as autovacuum leaves a
+table after a bulk load); about 4-5 minutes at full size on 2 cores. Targets: every page <= 10x the
 floor (brand matches <= 20x) and <= 12 SQL statements; no page writes on a read.
 
 The last line printed is one JSON object:
