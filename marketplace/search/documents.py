@@ -37,7 +37,7 @@ search_documents = Table(
 # the last word of every English query) is rewritten into the words it stands for: an OR of
 # exact lexemes is a fast GIN lookup, where a prefix match reads every posting of every
 # matching word. Words are added when documents are written and never removed (a word no
-# document holds any more matches nothing). "C" collation: LIKE 'prefix%' uses the key.
+# document holds any more matches nothing). "C" collation: a prefix's words are one key range.
 search_lexicon = Table(
     "search_lexicon",
     db.metadata,
@@ -45,9 +45,9 @@ search_lexicon = Table(
 )
 
 # PostgreSQL: the GIN index holds the note id too (btree_gin; negated, so only this index
-# serves the search's id ranges), so the newest matches of a
-# query are found without reading documents (see search.backends.postgres), and each row
-# carries its title's lexemes, which the ranking reads instead of the whole vector.
+# serves the search's id ranges), so the newest matches of a query are found without reading
+# documents (see search.backends.postgres), and each row carries its title's lexemes
+# (title_vector, generated), which the ranking reads instead of the whole vector.
 Index("ix_search_documents_vector", search_documents.c.vector, -search_documents.c.note_id,
       postgresql_using="gin").ddl_if(dialect="postgresql")
 POSTGRES_EXTENSION = "CREATE EXTENSION IF NOT EXISTS btree_gin"
