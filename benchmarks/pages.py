@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/pages.py [--creators 100000] [--notes 200000] [--runs 30]
                                          [--small] [--no-postgres] [--keep PATH | --reuse PATH]
                                          [--only PAGE,...] [--profile PAGE]
+                                         [--pg-only] [--pg-dir DIR [--pg-rebuild]]
 
 Builds 100,000 creators (``benchmarks/matching.py``'s generator), 200,000 English and
 Chinese notes (``benchmarks/search.py``'s generator) with tags, 5% of them filed (10,000
@@ -17,8 +18,13 @@ machine it mostly measures the neighbours. ``--keep`` keeps the SQLite file, ``-
 measures a kept one without building, ``--profile PAGE`` prints a cProfile of that page. ``--small`` (or ``PAGES_BENCH_SMALL=1``) builds a tenth of the
 data for a quick look.
 
-SQLite always (a fresh file); PostgreSQL too when ``scripts/with-postgres.sh`` can start a
-throwaway cluster (the script re-runs itself inside it). Targets: every page <= 10x the
+SQLite always (a fresh file) unless ``--pg-only``; PostgreSQL too when
+``scripts/with-postgres.sh`` can start a throwaway cluster (the script re-runs itself inside
+it), or in a cluster of its own kept in ``--pg-dir DIR``: built once (in a process of its
+own), measured again by every later run with the same sizes. PostgreSQL is loaded in bulk:
+foreign-key triggers off for the loading session, secondary indexes dropped and built after
+the load, search documents and lexicon by COPY, then VACUUM ANALYZE (as autovacuum leaves a
+table after a bulk load); about 4-5 minutes at full size on 2 cores. Targets: every page <= 10x the
 floor (brand matches <= 20x) and <= 12 SQL statements; no page writes on a read.
 
 The last line printed is one JSON object:
@@ -45,7 +51,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _postgres import rerun_in_postgres  # noqa: E402  (beside this script)
+from _postgres import KeptCluster, rerun_in_postgres  # noqa: E402  (beside this script)
 from matching import creator_rows  # noqa: E402  (the matching benchmark's creator generator)
 from search import generate as note_texts  # noqa: E402  (the search benchmark's note generator)
 
@@ -100,6 +106,8 @@ def build(creators: int, notes: int, app) -> dict:
     db.create_all()
     with db.engine.begin() as conn:
         ensure_schema(conn)
+    postgres = db.engine.dialect.name == "postgresql"
+    indexes = _pg_begin_load() if postgres else []
     started = time.perf_counter()
     categories, regions = tuple(app.config["CATEGORIES"]), tuple(app.config["REGIONS"][:8])
     users, profiles = creator_rows(creators, rng, categories, regions, now)
@@ -159,6 +167,10 @@ def build(creators: int, notes: int, app) -> dict:
     log(f"  {notes:,} notes, {len(filing_rows):,} filings in {time.perf_counter() - started:.1f} s")
 
     started = time.perf_counter()
+    if postgres:
+        _pg_finish_load(texts, indexes)
+        log(f"  search index of {len(texts):,} notes, indexes and statistics in {time.perf_counter() - started:.1f} s")
+        return
     with db.engine.begin() as conn:
         backend = current_backend(conn)
         batch = []
@@ -173,6 +185,58 @@ def build(creators: int, notes: int, app) -> dict:
     with db.engine.begin() as conn:  # planner statistics, as a production database keeps them
         conn.execute(text("ANALYZE"))
     log(f"  search index of {len(texts):,} notes in {time.perf_counter() - started:.1f} s")
+
+
+# PostgreSQL loads in bulk (the same rows as SQLite): foreign-key triggers off for the loading
+# session (the generators make consistent data), secondary indexes dropped during the load
+# and built once after it, the search documents written with COPY and the GIN index built
+# over them in one pass, then ANALYZE.
+_LOADED = ("users", "creator_profiles", "brand_profiles", "briefs", "notes", "note_tags", "filings",
+           "search_documents", "search_lexicon")
+
+
+def _pg_begin_load() -> list[tuple[str, str]]:
+    """Switch the session's connection to loading mode; drop the loaded tables' secondary
+    indexes (not those behind primary keys and unique constraints) and return them."""
+    db.session.execute(text("SET session_replication_role = replica"))
+    indexes = [tuple(row) for row in db.session.execute(text(
+        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index AS i "
+        "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_class AS t ON t.oid = i.indrelid "
+        "WHERE t.relname = ANY(:tables) AND t.relnamespace = 'public'::regnamespace "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid)"),
+        {"tables": list(_LOADED)})]
+    for name, _definition in indexes:
+        db.session.execute(text(f'DROP INDEX "{name}"'))
+    return indexes
+
+
+def _pg_finish_load(texts: dict, indexes: list[tuple[str, str]]) -> None:
+    """The search documents by COPY (the same analyzer and tsvector the app writes), then
+    the dropped indexes, then planner statistics."""
+    from marketplace.search.backends.postgres import LEXICON_MIN, vector_literal
+
+    with db.engine.begin() as conn:
+        conn.execute(text("SET session_replication_role = replica"))
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(
+                "COPY search_documents (note_id, sponsored, title_terms, body_terms, chars, vector) FROM STDIN") as copy:
+            words = set()
+            for note_id, (title, body, filed) in texts.items():
+                document = IndexDocument(note_id, filed, analyze(title), analyze(body))
+                copy.write_row((note_id, filed, "", "", "", vector_literal(document)))
+                words.update(document.title.terms, document.body.terms)
+        with raw.cursor() as cursor, cursor.copy("COPY search_lexicon (term) FROM STDIN") as copy:
+            for word in words:  # what PostgresBackend.write adds: the indexed words of 3+ characters
+                if len(word) >= LEXICON_MIN:
+                    copy.write_row((word,))
+        conn.execute(text("SET maintenance_work_mem = '256MB'"))
+        for _name, definition in indexes:
+            conn.execute(text(definition))
+        conn.execute(text("RESET session_replication_role"))
+    # As autovacuum leaves a table after a bulk load: statistics and the visibility map.
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    db.engine.dispose()  # no pooled connection keeps the loading session's settings
 
 
 def sign_ins(creators: int, notes: int) -> dict:
@@ -311,15 +375,24 @@ def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False,
 
 
 def _server_cpu_ms(pids: set[int]) -> float:
-    """CPU time (user + system) PostgreSQL's backend processes for our connections have used,
-    read from /proc (the throwaway cluster runs on this machine); 0 without them."""
-    total = 0
+    """CPU time (user + system) PostgreSQL has used for our connections, read from /proc (the
+    cluster runs on this machine): their backend processes, plus the children the postmaster
+    has reaped — the parallel workers a query starts (and any autovacuum worker, which a
+    quiet benchmark cluster rarely runs). 0 without PostgreSQL."""
+    total, parents = 0, set()
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+        parents.add(int(fields[1]))
+    for pid in parents:  # the postmaster: cutime, cstime of its reaped children
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[13]) + int(fields[14])
     return total * 1000 / os.sysconf("SC_CLK_TCK")
 
 
@@ -351,13 +424,31 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)  # the SQLite build
     parser.add_argument("--database-from-env", action="store_true", help="use $TEST_DATABASE_URL (with-postgres.sh)")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--pg-only", action="store_true", help="measure PostgreSQL only (no SQLite run)")
+    parser.add_argument("--pg-dir", help="keep PostgreSQL's cluster in this directory (built once, reused)")
+    parser.add_argument("--pg-rebuild", action="store_true", help="with --pg-dir: build again even if built")
+    parser.add_argument("--database", help=argparse.SUPPRESS)  # --pg-dir's build process
     args = parser.parse_args()
     creators = args.creators or (10_000 if args.small else 100_000)
     notes = args.notes or (20_000 if args.small else 200_000)
 
+    if args.database:  # a kept PostgreSQL cluster's build, in a process of its own
+        measure(args.database, creators, notes, args.runs, build_only=True)
+        return
+    if args.pg_only:
+        pg = _postgres_run(args, creators, notes)
+        if pg is None:
+            raise SystemExit("no PostgreSQL run")
+        misses = verdict(pg)
+        log("targets (<= 10x floor, matches <= 20x, <= 12 SQL, no writes on reads): "
+            + ("met" if not misses else "NOT met: " + "; ".join(misses)))
+        print(json.dumps({"creators": creators, "notes": notes, "postgres": pg}, ensure_ascii=False))
+        return
+
     if args.database_from_env:
         log(f"PostgreSQL: {creators:,} creators, {notes:,} notes")
-        print(json.dumps(measure(os.environ["TEST_DATABASE_URL"], creators, notes, args.runs)))
+        print(json.dumps(measure(os.environ["TEST_DATABASE_URL"], creators, notes, args.runs,
+                                 profile=args.profile, only=args.only)))
         return
     with tempfile.TemporaryDirectory() as tmp:
         path = args.reuse or args.keep or f"{tmp}/pages-bench.db"
@@ -374,13 +465,36 @@ def main() -> None:
                          profile=args.profile, only=args.only)
     misses = verdict(result)
     if not args.no_postgres and not args.reuse:
-        pg = rerun_in_postgres(__file__, ["--creators", str(creators), "--notes", str(notes), "--runs", str(args.runs)], log)
+        pg = _postgres_run(args, creators, notes)
         if pg is not None:
             result["postgres"] = {k: pg[k] for k in ("floor_ms", "pages", "worst_ratio", "max_sql")}
             misses += [f"PostgreSQL: {m}" for m in verdict(pg)]
     log("targets (<= 10x floor, matches <= 20x, <= 12 SQL, no writes on reads): "
         + ("met" if not misses else "NOT met: " + "; ".join(misses)))
     print(json.dumps(result, ensure_ascii=False))
+
+
+def _postgres_run(args, creators: int, notes: int) -> dict | None:
+    """PostgreSQL's figures: in a throwaway cluster (scripts/with-postgres.sh), or with
+    ``--pg-dir`` in a kept one, built (in a process of its own) only when it holds no build
+    of these sizes, then measured in this process."""
+    if not args.pg_dir:
+        return rerun_in_postgres(__file__, ["--creators", str(creators), "--notes", str(notes), "--runs", str(args.runs)]
+                                 + (["--only", args.only] if args.only else [])
+                                 + (["--profile", args.profile] if args.profile else []), log)
+    marker = Path(args.pg_dir) / "built.json"
+    sizes = {"creators": creators, "notes": notes}
+    with KeptCluster(args.pg_dir) as url:
+        if args.pg_rebuild or not marker.exists() or json.loads(marker.read_text()) != sizes:
+            log(f"PostgreSQL (kept in {args.pg_dir}): building {creators:,} creators, {notes:,} notes")
+            marker.unlink(missing_ok=True)
+            started = time.perf_counter()
+            subprocess.run([sys.executable, __file__, "--database", url, "--creators", str(creators),
+                            "--notes", str(notes)], check=True)
+            marker.write_text(json.dumps(sizes))
+            log(f"  built in {time.perf_counter() - started:.0f} s")
+        log(f"PostgreSQL (kept in {args.pg_dir}): {creators:,} creators, {notes:,} notes")
+        return measure(url, creators, notes, args.runs, reuse=True, profile=args.profile, only=args.only)
 
 
 if __name__ == "__main__":

@@ -33,8 +33,28 @@ search_documents = Table(
     Column("vector", Text().with_variant(TSVECTOR(), "postgresql")),
     Index("ix_search_documents_sponsored", "sponsored", "note_id"),
 )
-Index("ix_search_documents_vector", search_documents.c.vector,
+# PostgreSQL: every indexed word of three or more characters, so a prefix query ("sunscr",
+# the last word of every English query) is rewritten into the words it stands for: an OR of
+# exact lexemes is a fast GIN lookup, where a prefix match reads every posting of every
+# matching word. Words are added when documents are written and never removed (a word no
+# document holds any more matches nothing). "C" collation: a prefix's words are one key range.
+search_lexicon = Table(
+    "search_lexicon",
+    db.metadata,
+    Column("term", Text().with_variant(Text(collation="C"), "postgresql"), primary_key=True),
+)
+
+# PostgreSQL: the GIN index holds the note id too (btree_gin; negated, so only this index
+# serves the search's id ranges), so the newest matches of a query are found without reading
+# documents (see search.backends.postgres), and each row carries its title's lexemes
+# (title_vector, generated), which the ranking reads instead of the whole vector.
+Index("ix_search_documents_vector", search_documents.c.vector, -search_documents.c.note_id,
       postgresql_using="gin").ddl_if(dialect="postgresql")
+POSTGRES_EXTENSION = "CREATE EXTENSION IF NOT EXISTS btree_gin"
+POSTGRES_TITLE_VECTOR = ("ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS title_vector tsvector "
+                         "GENERATED ALWAYS AS (ts_filter(vector, '{a}')) STORED")
+event.listen(search_documents, "before_create", DDL(POSTGRES_EXTENSION).execute_if(dialect="postgresql"))
+event.listen(search_documents, "after_create", DDL(POSTGRES_TITLE_VECTOR).execute_if(dialect="postgresql"))
 
 # tokenize='ascii': tokens are pre-analysed and space-separated; ascii splits only on ASCII
 # non-alphanumerics and keeps every non-ASCII character, so CJK bigrams pass through intact.
@@ -65,6 +85,7 @@ event.listen(search_documents, "before_drop", DDL(SQLITE_DROP).execute_if(dialec
 def ensure_schema(conn) -> None:
     """Create the FTS objects if missing (``flask search rebuild`` on an older database)."""
     search_documents.create(conn, checkfirst=True)
+    search_lexicon.create(conn, checkfirst=True)
     if conn.dialect.name == "sqlite":
         for statement in SQLITE_DDL:
             conn.exec_driver_sql(statement)
@@ -76,11 +97,14 @@ def alembic_include_object(obj, name, type_, reflected, compare_to) -> bool:
 
     - The FTS5 table and its shadow tables (search_fts, search_fts_data, _idx, _docsize,
       _config) are made by raw DDL (:data:`SQLITE_DDL`); autogenerate must not drop them.
-    - The GIN index exists on PostgreSQL only; the migration creates it by hand for that
-      dialect, so autogenerate must not add it (or miss it) on SQLite.
+    - The GIN index and the generated ``title_vector`` column exist on PostgreSQL only; the
+      migrations create them by hand for that dialect, so autogenerate must not add them (or
+      miss them) on SQLite.
     """
     if type_ == "table" and name is not None and name.startswith("search_fts"):
         return False
     if type_ == "index" and name == "ix_search_documents_vector":
+        return False
+    if type_ == "column" and name == "title_vector":  # PostgreSQL's generated column, made by DDL
         return False
     return True

@@ -141,3 +141,13 @@ def test_index_changes_on_edit_delete_and_staff_deindex():
     notes.delete_note(note)
     db.session.commit()
     assert found("fresh") == []
+
+
+def test_prefix_with_many_completions_still_matches_them_all():
+    """A short prefix standing for many indexed words (more than PostgreSQL rewrites into an
+    OR of exact words) still finds every note holding one of them."""
+    words = [f"zephyr{i:03d}" for i in range(80)]
+    first = make_note(title="Many words", body=" ".join(words[:40]))
+    second = make_note(title="More words", body=" ".join(words[40:]))
+    assert set(found("zephyr")) == {first.id, second.id}
+    assert found("zephyr079") == [second.id]
