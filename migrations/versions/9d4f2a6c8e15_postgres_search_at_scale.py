@@ -3,7 +3,7 @@ document carries its title's lexemes (a generated column) for ranking, and a lex
 indexed words turns prefix queries into exact ones
 
 Revision ID: 9d4f2a6c8e15
-Revises: 3c5e7a9b1d20
+Revises: 7a41c2e9d5b3
 Create Date: 2026-12-07 22:15:00
 
 The lexicon table is made on both databases (SQLite's search does not use it); the rest is
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '9d4f2a6c8e15'
-down_revision = '3c5e7a9b1d20'
+down_revision = '7a41c2e9d5b3'
 branch_labels = None
 depends_on = None
 
