@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -18,11 +19,13 @@ from marketplace.extensions import db
 from marketplace.metrics import service as metrics
 from marketplace.orders.models import Order
 from marketplace.orders.states import State
+from marketplace.payments.errors import GatewayError
 from marketplace.payouts import reconcile as reconciliation
 from marketplace.payouts import runner, settlement
 from marketplace.transaction import run_job
 
 BATCH = 500
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,5 +69,12 @@ def run_due() -> int:
 
 def reconcile() -> int:
     """Compare paid payouts with the gateway's transfers; the number of differences stored."""
-    outcome = run_job(lambda: len(reconciliation.reconcile()), "payout reconciliation")
+    try:
+        transfers = reconciliation.fetch()  # paced requests, before the unit of work
+    except GatewayError as error:  # tried again at the next run; nothing was written
+        db.session.rollback()
+        log.warning("payout reconciliation: the gateway did not answer (%s)", error.reason)
+        return 0
+    db.session.rollback()
+    outcome = run_job(lambda: len(reconciliation.reconcile(transfers)), "payout reconciliation")
     return outcome.value if outcome else 0
