@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from marketplace.errors import Conflict
 
@@ -25,6 +26,7 @@ from marketplace.payouts import runner, settlement
 from marketplace.transaction import run_job
 
 BATCH = 500
+RECONCILE_TRIES = 3
 log = logging.getLogger(__name__)
 
 
@@ -76,5 +78,11 @@ def reconcile() -> int:
         log.warning("payout reconciliation: the gateway did not answer (%s)", error.reason)
         return 0
     db.session.rollback()
-    outcome = run_job(lambda: len(reconciliation.reconcile(transfers)), "payout reconciliation")
-    return outcome.value if outcome else 0
+    for attempt in range(1, RECONCILE_TRIES + 1):
+        try:
+            outcome = run_job(lambda: len(reconciliation.reconcile(transfers)), "payout reconciliation")
+            return outcome.value if outcome else 0
+        except OperationalError as error:  # a deadlock with a runner booking (PostgreSQL), a busy SQLite
+            db.session.rollback()
+            log.warning("payout reconciliation: attempt %d refused by the database (%s)", attempt, error.orig)
+    return 0

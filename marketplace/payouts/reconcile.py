@@ -80,6 +80,7 @@ def reconcile(transfers: list[gateway.Transfer], window: timedelta = WINDOW) -> 
         elif len(listed) > 1:
             differ("duplicate_transfer", payout.id, ", ".join(t.id for t in listed),
                    f"{len(listed)} transfers for one payout")
+    found.sort(key=lambda d: d.payout_id or 0)  # rows referenced in id order, as runners book them
     db.session.add_all(found)
     db.session.flush()
     return found
