@@ -56,7 +56,7 @@ KNOBS: dict[str, tuple[int | str, str]] = {
     "PAYOUT_RETRY_SECONDS": (60, "Wait before a payout's first retry after the gateway failed; doubles each time"),
     "PAYOUT_LEASE_SECONDS": (300, "How long a runner owns a claimed payout; a crashed runner's payout is taken up after it"),
     "PAYOUT_BATCH": (50, "Payouts a runner claims at once"),
-    "STRIPE_MAX_REQUESTS_PER_S": (25, "Transfers per second all payout runners on one database keep under (Stripe: 25 test, 100 live; 0 = no limit)"),
+    "STRIPE_MAX_REQUESTS_PER_S": (25, "Requests per second to Stripe that all payout runners and reconciliation on one database keep under (Stripe: 25 test, 100 live; 0 = no limit)"),
     "DEFAULT_CURRENCY": ("CNY", "Currency of new briefs and balances (ISO 4217)"),
     # Payment gateway (Stripe). Development and tests point these at the local server;
     # the keys themselves are secrets: STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET.

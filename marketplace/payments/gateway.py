@@ -11,6 +11,11 @@ Every POST takes an ``idempotency_key`` that the caller derives from its own row
 with the first answer, so a retry, now or after a crash, cannot charge or pay twice. The
 client retries network errors, timeouts, 409 and 5xx itself (``STRIPE_MAX_NETWORK_RETRIES``,
 with backoff, same key); Stripe's 429 "too many requests" it does not retry, so we do, here.
+A caller that keeps under a request rate (the payout runners, reconciliation) passes ``pace``:
+a function that waits for the caller's next start in its shared budget. It is called before
+every request of the call, retries and further pages included, and then every retry is ours
+(the client's own retries are off), so not one request leaves unpaced: a 429 is retried under
+the same key at the next start the budget gives, not after a blind sleep.
 Amounts are integer minor units; currencies are ISO 4217 codes in capitals (Stripe's own
 lower-case codes are converted both ways). Times are aware UTC datetimes.
 """
@@ -34,6 +39,7 @@ from marketplace.payments.errors import (CardDeclined, GatewayError, GatewayUnav
 from marketplace.payments.requirements import in_plain_words
 
 log = logging.getLogger(__name__)
+Pace = Callable[[], None]
 WEBHOOK_TOLERANCE_S = 300  # Stripe's default: a signature older than 5 minutes is refused
 
 
@@ -190,7 +196,7 @@ def retrieve_account(account_id: str) -> AccountStatus:
 
 def create_transfer(amount_cents: int, currency: str, destination: str, *,
                     idempotency_key: str, transfer_group: str | None = None,
-                    metadata: dict | None = None) -> Transfer:
+                    metadata: dict | None = None, pace: Pace | None = None) -> Transfer:
     params: dict[str, Any] = {
         "amount": _positive_cents(amount_cents),
         "currency": currency.lower(),
@@ -201,28 +207,34 @@ def create_transfer(amount_cents: int, currency: str, destination: str, *,
         params["transfer_group"] = transfer_group
     transfer = _post(lambda c, o: c.v1.transfers.create(params=params, options=o),
                      idempotency_key, _("The payment service is unavailable; the transfer was "
-                                        "not confirmed. Retrying with the same key is safe."))
+                                        "not confirmed. Retrying with the same key is safe."), pace)
     return _transfer(transfer)
 
 
-def transfers_for_group(transfer_group: str) -> list[Transfer]:
+def transfers_for_group(transfer_group: str, *, pace: Pace | None = None) -> list[Transfer]:
     """Every transfer made with this ``transfer_group``, newest first: how a payout left
     mid-flight learns whether its transfer was made."""
-    return _list_transfers({"transfer_group": transfer_group})
+    return _list_transfers({"transfer_group": transfer_group}, pace)
 
 
-def list_transfers(created_from: datetime, created_to: datetime) -> list[Transfer]:
-    """Transfers created in ``[created_from, created_to)``, newest first, for reconciliation."""
+def list_transfers(created_from: datetime, created_to: datetime, *, pace: Pace | None = None) -> list[Transfer]:
+    """Transfers created in ``[created_from, created_to)``, newest first, for reconciliation
+    (one request per page of 100, each paced)."""
     return _list_transfers({"created": {"gte": int(created_from.timestamp()),
-                                        "lt": int(created_to.timestamp())}})
+                                        "lt": int(created_to.timestamp())}}, pace)
 
 
-def _list_transfers(params: dict) -> list[Transfer]:
-    def fetch(client: stripe.StripeClient) -> list:
-        page = client.v1.transfers.list(params={**params, "limit": 100})
-        return [transfer.to_dict() for transfer in page.auto_paging_iter()]
-
-    return [_transfer(t) for t in _call(fetch, _unavailable_try_later())]
+def _list_transfers(params: dict, pace: Pace | None) -> list[Transfer]:
+    found: list[dict] = []
+    after: str | None = None
+    while True:  # page by page, so that each request is paced
+        page_params = {**params, "limit": 100, **({"starting_after": after} if after else {})}
+        page = _call(lambda client: client.v1.transfers.list(params=page_params), _unavailable_try_later(), pace)
+        data = page.get("data") or []
+        found += data
+        if not page.get("has_more") or not data:
+            return [_transfer(t) for t in found]
+        after = data[-1]["id"]
 
 
 # ---- webhooks ------------------------------------------------------------------------------
@@ -268,29 +280,33 @@ def _client_for(api_base: str, secret_key: str, retries: int, timeout: int) -> s
     )
 
 
-def _client() -> stripe.StripeClient:
+def _client(own_retries: bool = True) -> stripe.StripeClient:
     config = current_app.config
     if not config.get("STRIPE_SECRET_KEY"):
         raise GatewayError(_("Payments are not set up on this server (no Stripe key)."))
     return _client_for(config["STRIPE_API_BASE"].rstrip("/"), config["STRIPE_SECRET_KEY"],
-                       int(config["STRIPE_MAX_NETWORK_RETRIES"]),
+                       int(config["STRIPE_MAX_NETWORK_RETRIES"]) if own_retries else 0,
                        int(config["STRIPE_TIMEOUT_SECONDS"]))
 
 
 def _post(call: Callable[[stripe.StripeClient, dict], Any], idempotency_key: str,
-          unavailable: str) -> Any:
+          unavailable: str, pace: Pace | None = None) -> Any:
     if not isinstance(idempotency_key, str) or not idempotency_key.strip():
         raise ValueError("every POST to the gateway needs an idempotency key")
     options = {"idempotency_key": idempotency_key}
-    return _call(lambda client: call(client, options), unavailable)
+    return _call(lambda client: call(client, options), unavailable, pace)
 
 
-def _call(call: Callable[[stripe.StripeClient], Any], unavailable: str) -> Any:
-    """The call's answer as plain JSON values (dicts and lists), or a GatewayError."""
-    client = _client()
+def _call(call: Callable[[stripe.StripeClient], Any], unavailable: str, pace: Pace | None = None) -> Any:
+    """The call's answer as plain JSON values (dicts and lists), or a GatewayError. With
+    ``pace``, every attempt waits for it first and the retries of network errors and 5xx are
+    made here rather than by the client (so they are paced too)."""
+    client = _client(own_retries=pace is None)
     retries = int(current_app.config["STRIPE_MAX_NETWORK_RETRIES"])
     attempt = 0
     while True:
+        if pace is not None:
+            pace()
         try:
             answer = call(client)
             return answer.to_dict() if isinstance(answer, stripe.StripeObject) else answer
@@ -298,6 +314,14 @@ def _call(call: Callable[[stripe.StripeClient], Any], unavailable: str) -> Any:
             if attempt >= retries:
                 log.warning("Stripe still rate-limiting after %d retries", retries)
                 raise GatewayUnavailable(unavailable, code="rate_limit") from error
+            attempt += 1
+            if pace is None:
+                time.sleep(_backoff_seconds(attempt))
+            else:  # the next start in the shared budget: no blind sleep, no burst
+                log.warning("Stripe answered 429; retry %d at the next paced start, same key", attempt)
+        except (stripe.APIConnectionError, stripe.APIError) as error:
+            if pace is None or attempt >= retries:
+                raise _domain_error(error, unavailable) from error
             attempt += 1
             time.sleep(_backoff_seconds(attempt))
         except stripe.StripeError as error:

@@ -7,10 +7,12 @@
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from marketplace.errors import Conflict
 
@@ -18,11 +20,14 @@ from marketplace.extensions import db
 from marketplace.metrics import service as metrics
 from marketplace.orders.models import Order
 from marketplace.orders.states import State
+from marketplace.payments.errors import GatewayError
 from marketplace.payouts import reconcile as reconciliation
 from marketplace.payouts import runner, settlement
 from marketplace.transaction import run_job
 
 BATCH = 500
+RECONCILE_TRIES = 3
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -66,5 +71,18 @@ def run_due() -> int:
 
 def reconcile() -> int:
     """Compare paid payouts with the gateway's transfers; the number of differences stored."""
-    outcome = run_job(lambda: len(reconciliation.reconcile()), "payout reconciliation")
-    return outcome.value if outcome else 0
+    try:
+        transfers = reconciliation.fetch()  # paced requests, before the unit of work
+    except GatewayError as error:  # tried again at the next run; nothing was written
+        db.session.rollback()
+        log.warning("payout reconciliation: the gateway did not answer (%s)", error.reason)
+        return 0
+    db.session.rollback()
+    for attempt in range(1, RECONCILE_TRIES + 1):
+        try:
+            outcome = run_job(lambda: len(reconciliation.reconcile(transfers)), "payout reconciliation")
+            return outcome.value if outcome else 0
+        except OperationalError as error:  # a deadlock with a runner booking (PostgreSQL), a busy SQLite
+            db.session.rollback()
+            log.warning("payout reconciliation: attempt %d refused by the database (%s)", attempt, error.orig)
+    return 0

@@ -9,6 +9,10 @@ Every difference is stored (``PayoutDifference``) for the staff payouts page:
   see it until then);
 - ``duplicate_transfer``: more than one transfer for one payout;
 - ``unknown_transfer``: a transfer with a payout group naming no payout of ours.
+
+Its requests to the gateway (one per page of 100 transfers) take their starts from the same
+token bucket as the payout runners (``ratelimit``), so a reconciliation that runs while they
+pay keeps the total under ``STRIPE_MAX_REQUESTS_PER_S``.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from sqlalchemy import select
 from marketplace import clock
 from marketplace.extensions import db
 from marketplace.payments import gateway
+from marketplace.payouts import ratelimit
 from marketplace.payouts.models import Payout, PayoutDifference, PayoutState
 
 KINDS = ("missing_at_gateway", "amount_differs", "not_marked_paid", "duplicate_transfer", "unknown_transfer")
@@ -27,11 +32,18 @@ WINDOW = timedelta(days=7)
 PREFIX = "payout-"
 
 
-def reconcile(window: timedelta = WINDOW) -> list[PayoutDifference]:
-    """Compare the last ``window`` of paid payouts and transfers; store and return the
-    differences (only flushed: the job commits)."""
+def fetch(window: timedelta = WINDOW) -> list[gateway.Transfer]:
+    """The gateway's transfers around the last ``window``, each page's request paced by the
+    shared bucket. Commits the bucket's tiny transactions: call it before the unit of work."""
     now = clock.now()
-    transfers = gateway.list_transfers(now - window - timedelta(days=1), now + timedelta(days=1))
+    return gateway.list_transfers(now - window - timedelta(days=1), now + timedelta(days=1),
+                                  pace=ratelimit.Pacer(top_up=1).wait)
+
+
+def reconcile(transfers: list[gateway.Transfer], window: timedelta = WINDOW) -> list[PayoutDifference]:
+    """Compare the last ``window`` of paid payouts with ``transfers`` (from :func:`fetch`);
+    store and return the differences (only flushed: the job commits)."""
+    now = clock.now()
     by_group: dict[str, list[gateway.Transfer]] = defaultdict(list)
     for transfer in transfers:
         if transfer.transfer_group and transfer.transfer_group.startswith(PREFIX):
@@ -68,6 +80,7 @@ def reconcile(window: timedelta = WINDOW) -> list[PayoutDifference]:
         elif len(listed) > 1:
             differ("duplicate_transfer", payout.id, ", ".join(t.id for t in listed),
                    f"{len(listed)} transfers for one payout")
+    found.sort(key=lambda d: d.payout_id or 0)  # rows referenced in id order, as runners book them
     db.session.add_all(found)
     db.session.flush()
     return found

@@ -4,13 +4,17 @@
    (``claimed_until``) and this run's ``claim_token``, only where the payout is still due (or
    processing with its lease lapsed: a runner crashed mid-flight). On PostgreSQL the
    candidates are picked ``FOR UPDATE SKIP LOCKED``, so runners take different rows.
-2. **Pace** the batch through the shared token bucket (``ratelimit``).
+2. **Pace** the batch through the shared token bucket (``ratelimit``): a start is reserved for
+   each claimed payout when the batch is claimed, so the runners' requests go out evenly
+   spaced between them; every request (a lookup, a retry) waits for a start of its own.
 3. **Pay** each: a payout tried before (a crash, a timeout, a 5xx) first asks the gateway
    whether a transfer with its group (``payout-<id>``) exists; if not, the transfer is sent
    with the idempotency key stored on the row when it was settled, so even two calls make one
    transfer. Then, in one transaction: the payout is marked paid with the transfer id (only
    if this run still holds it), the ledger books creator payable → paid out, and the order
-   moves payout_scheduled → paid → completed.
+   moves payout_scheduled → paid → completed. That booking is done by a second thread of the
+   runner (its own session and connection), several transfers per transaction, so that the
+   thread sending transfers never waits for the database's write lock and keeps its starts.
 4. A gateway that is unavailable (timeout, 5xx, 429 after the client's own retries) puts the
    payout back as due after a backoff; after ``PAYOUT_MAX_ATTEMPTS`` it is failed with the
    reason, for staff to retry. An account that cannot receive transfers holds the payout until
@@ -19,7 +23,9 @@
 from __future__ import annotations
 
 import logging
+import queue
 import secrets
+import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -49,7 +55,7 @@ P = PayoutState
 # Refusals that mean "the account cannot take money yet", not "this payout is wrong".
 ACCOUNT_NOT_READY = {"insufficient_capabilities_for_transfer", "account_invalid"}
 BUSY = {"idempotency_key_in_use", "lock_timeout", "rate_limit"}
-BOOK_GROUP = 10  # transfers marked paid per transaction (see book_paid)
+BOOK_GROUP = 10  # at most this many transfers marked paid per transaction (see book_paid)
 CLAIM_RACES = 20  # times a runner looks again after others took every candidate it saw
 CLAIM_BUSY_TRIES = 30  # claims refused by a busy database (each after its busy timeout) before a run gives up
 
@@ -188,14 +194,16 @@ def mark_paid(payout: Claimed, token: str, transfer: gateway.Transfer) -> str:
     return "paid"
 
 
-def _existing_transfer(key: str) -> gateway.Transfer | None:
-    found = gateway.transfers_for_group(key)
+def _existing_transfer(key: str, pacer: ratelimit.Pacer) -> gateway.Transfer | None:
+    found = gateway.transfers_for_group(key, pace=pacer.wait)
     return min(found, key=lambda t: t.created) if found else None
 
 
-def pay(payout_id: int, token: str) -> str | tuple[Claimed, gateway.Transfer]:
+def pay(payout_id: int, token: str, pacer: ratelimit.Pacer | None = None) -> str | tuple[Claimed, gateway.Transfer]:
     """Send one claimed payout's transfer: the payout and its transfer, for :func:`book_paid`,
-    or what happened instead (retrying, failed, held, lost)."""
+    or what happened instead (retrying, failed, held, lost). Each request to the gateway waits
+    for the next start ``pacer`` reserved (one of its own without a pacer)."""
+    pacer = pacer or ratelimit.Pacer(top_up=1)
     db.session.rollback()
     payout = _claimed(payout_id, token)
     db.session.rollback()  # no transaction stays open while the gateway answers
@@ -209,12 +217,12 @@ def pay(payout_id: int, token: str) -> str | tuple[Claimed, gateway.Transfer]:
     try:
         transfer = None
         if payout.tried_before:  # the transfer may exist already (one more request to pace)
-            ratelimit.wait_for(ratelimit.take(1)[0])
-            transfer = _existing_transfer(key)
+            transfer = _existing_transfer(key, pacer)
         if transfer is None:
             transfer = gateway.create_transfer(payout.amount_cents, payout.currency, payout.destination,
                                                idempotency_key=key, transfer_group=key,
-                                               metadata={"payout_id": str(payout_id), "order": payout.order_reference})
+                                               metadata={"payout_id": str(payout_id), "order": payout.order_reference},
+                                               pace=pacer.wait)
     except GatewayUnavailable as error:
         return _in_own_transaction(lambda: retry_later(payout_id, token, attempts, error.reason), payout_id)
     except GatewayError as error:
@@ -275,43 +283,125 @@ def release_ready_held() -> int:
     return released
 
 
+class Booker:
+    """The runner's second thread: marks the transfers the sending thread made as paid
+    (:func:`book_paid`), as many as are waiting (up to ``BOOK_GROUP``) per transaction, in an
+    app context, session and connection of its own. The sending thread hands each made
+    transfer over and goes on to the next start; waiting for SQLite's write lock (another
+    runner committing) or for the after-commit work costs this thread time, not the rate.
+    At most ``QUEUE`` transfers wait, so a slow database slows sending down rather than
+    letting made-but-unbooked transfers pile up (each stays under its lease: a crash now is
+    the crash recovery already handles, the transfer is found by its group)."""
+
+    QUEUE = 100
+
+    def __init__(self, token: str):
+        self.token = token
+        self.outcomes: list[str] = []
+        self.error: BaseException | None = None
+        self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUE)
+        self._thread = threading.Thread(target=self._work, args=(current_app._get_current_object(),),
+                                        name="pappus-payout-booker", daemon=True)
+        self._thread.start()
+
+    def put(self, made: tuple[Claimed, gateway.Transfer]) -> None:
+        while True:
+            self._raise()
+            try:
+                self._queue.put(made, timeout=1)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self) -> list[str]:
+        """Book what is still waiting, stop the thread; every booking's outcome."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.outcomes
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+        if not self._thread.is_alive():
+            raise RuntimeError("the payout booking thread stopped")
+
+    def _work(self, app) -> None:
+        with app.app_context():
+            try:
+                done = False
+                while not done:
+                    first = self._queue.get()
+                    if first is None:
+                        break
+                    group = [first]
+                    while len(group) < BOOK_GROUP:
+                        try:
+                            more = self._queue.get_nowait()
+                        except queue.Empty:
+                            break
+                        if more is None:
+                            done = True
+                            break
+                        group.append(more)
+                    self.outcomes += book_paid(group, self.token)
+            except BaseException as error:  # handed to the sending thread, which raises it
+                self.error = error
+                log.exception("payout booking thread failed")
+            finally:
+                db.session.remove()
+
+
 def run(max_batches: int | None = None) -> RunReport:
     """Pay every due payout (or ``max_batches`` batches of them)."""
     token = secrets.token_hex(8)
     report = RunReport()
     release_ready_held()
+    pacer = ratelimit.Pacer()
+    # Under a rate the booking has its own thread, so that sending keeps its starts; with no
+    # rate there are no starts to keep, and booking right after sending is simplest.
+    booker = Booker(token) if ratelimit.rate() > 0 else None
+    made: list[tuple[Claimed, gateway.Transfer]] = []
+    outcomes: list[str] = []
     batches = busy = 0
-    while max_batches is None or batches < max_batches:
-        try:
-            ids = claim(token, current_app.config["PAYOUT_BATCH"])
-        except OperationalError as error:  # SQLite busy past its timeout: try again, a few times
-            db.session.rollback()
-            log.warning("claiming payouts: database busy (%s)", error)
-            busy += 1
-            if busy > CLAIM_BUSY_TRIES:
+    try:
+        while max_batches is None or batches < max_batches:
+            try:
+                ids = claim(token, current_app.config["PAYOUT_BATCH"])
+            except OperationalError as error:  # SQLite busy past its timeout: try again, a few times
+                db.session.rollback()
+                log.warning("claiming payouts: database busy (%s)", error)
+                busy += 1
+                if busy > CLAIM_BUSY_TRIES:
+                    break
+                continue
+            busy = 0
+            if not ids:
                 break
-            continue
-        busy = 0
-        if not ids:
-            break
-        batches += 1
-        made: list[tuple[Claimed, gateway.Transfer]] = []
-        outcomes: list[str] = []
-        for payout_id, start in zip(ids, ratelimit.take(len(ids))):
-            ratelimit.wait_for(start)
-            result = pay(payout_id, token)
-            if isinstance(result, tuple):
-                made.append(result)
-                if len(made) >= BOOK_GROUP:
-                    outcomes += book_paid(made, token)
-                    made = []
-            else:
-                outcomes.append(result)
-        outcomes += book_paid(made, token)
-        for outcome in outcomes:
-            report.outcomes.append(outcome)
-            if outcome == "lost":
-                report.lost_claims += 1
-            else:
-                setattr(report, outcome, getattr(report, outcome) + 1)
+            batches += 1
+            pacer.reserve(len(ids) - len(pacer.slots))  # a start for each, unless some are left
+            for payout_id in ids:
+                result = pay(payout_id, token, pacer)
+                if not isinstance(result, tuple):
+                    outcomes.append(result)
+                elif booker is not None:
+                    booker.put(result)
+                else:
+                    made.append(result)
+                    if len(made) >= BOOK_GROUP:
+                        outcomes += book_paid(made, token)
+                        made = []
+            outcomes += book_paid(made, token)
+            made = []
+    finally:
+        if booker is not None:
+            outcomes += booker.finish()
+    for outcome in outcomes:
+        report.outcomes.append(outcome)
+        if outcome == "lost":
+            report.lost_claims += 1
+        else:
+            setattr(report, outcome, getattr(report, outcome) + 1)
     return report
