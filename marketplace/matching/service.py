@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from marketplace import clock, eligibility, taxonomy
 from marketplace.briefs.models import Brief, BriefState
@@ -103,10 +103,51 @@ def _creator_conditions(brief: Brief, filters: Filters) -> list:
 COUNT_CAP = 1000
 
 
+def _overlapping_masks(brief: Brief) -> list[int] | None:
+    """SQLite: the category masks eligible creators have that share a category with the brief,
+    read off the matching index (a few hundred distinct values, a skip over the index). Ranking
+    on ``categories_mask IN (...)`` then seeks just those creators instead of testing the
+    overlap on every ready creator. None elsewhere: PostgreSQL would scan for the distinct values."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return None
+    return [mask for mask in db.session.scalars(select(C.categories_mask).where(*eligibility.eligible_clause(brief))
+                                                .distinct()) if mask & brief.categories_mask]
+
+
+def _usual_maximum_elsewhere(brief: Brief) -> float:
+    """The highest score a creator sharing only some of the brief's categories can reach, when
+    its columns hold what the services write (see :func:`_unusual`): computed with the same float
+    operations in the same order as ``scoring.sql_score``, so it bounds that exactly."""
+    wanted = len(scoring._bits(brief.categories_mask))
+    categories = scoring.CATEGORY_POINTS * float(wanted - 1) / wanted
+    return (categories + scoring.AUDIENCE_POINTS + scoring.ENGAGEMENT_POINTS + scoring.PRICE_POINTS
+            + scoring.ON_TIME_POINTS + 0.0)
+
+
+def _unusual():
+    """Creators whose score could pass its parts' usual maxima: negative strikes or shares,
+    shares over 100%, more on-time orders than orders. The services never write these, but the
+    columns allow them, so the pruned ranking keeps them in rather than trusting it."""
+    return or_(C.strike_count < 0, C.audience_share_1 < 0, C.audience_share_2 < 0, C.audience_share_3 < 0,
+               C.audience_share_1 + C.audience_share_2 + C.audience_share_3 > 100,
+               C.orders_on_time > C.orders_completed)
+
+
+PRUNED_UP_TO = 200  # ranks the pruned first try serves; deeper pages rank every creator
+
+
 def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_total: bool = True) -> Page:
-    """Eligible creators for a brief, best first, each with its reasons."""
+    """Eligible creators for a brief, best first, each with its reasons.
+
+    By score, the first try ranks only the creators sharing every category of the brief (and
+    any with unusual columns): when the page's last score is above the most a creator sharing
+    fewer categories can score, that is the exact page, having scored a fraction of the rows.
+    Otherwise every eligible creator is ranked."""
     filters = clean_filters(filters or Filters())
     conditions = _creator_conditions(brief, filters)
+    masks = _overlapping_masks(brief)
+    if masks is not None:  # the same overlap test, as values the index can seek
+        conditions[0] = C.categories_mask.in_(masks)
     score = scoring.sql_score(brief).label("score")
     order = {
         "score": [score.desc()],
@@ -114,12 +155,32 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
         "engagement": [C.engagement_bps.desc()],
         "quote": [quote_column(brief.deliverable).asc()],
     }.get(filters.sort, [score.desc()])
-    # Ties fall to the larger audience, then the older profile, so pages never shuffle.
-    rows = db.session.execute(
-        select(C.id, score).where(*conditions)
-        .order_by(*order, C.follower_count.desc(), C.id.asc())
-        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
-    ).all()
+    offset = (filters.page - 1) * filters.per_page
+
+    def ranked(*extra):
+        # Ties fall to the larger audience, then the older profile, so pages never shuffle.
+        return db.session.execute(
+            select(C.id, score).where(*conditions, *extra)
+            .order_by(*order, C.follower_count.desc(), C.id.asc())
+            .limit(filters.per_page).offset(offset)
+        ).all()
+
+    counted = None
+    if with_total:
+        # Counted up to a bound ("1,000+"), or to the end of this page when it is further: an
+        # exact count would scan every eligible creator a second time on every view.
+        bound = max(COUNT_CAP, filters.page * filters.per_page)
+        counted = db.session.scalar(select(func.count()).select_from(
+            select(C.id).where(*conditions).limit(bound + 1).subquery()))
+    rows = None
+    full = brief.categories_mask
+    if (filters.sort == "score" and bin(full).count("1") > 1 and offset + filters.per_page <= PRUNED_UP_TO
+            and (counted is None or counted > bound)):  # a few hundred creators rank at once anyway
+        rows = ranked(or_(C.categories_mask.op("&")(full) == full, _unusual()))
+        if len(rows) < filters.per_page or not rows[-1].score > _usual_maximum_elsewhere(brief):
+            rows = None
+    if rows is None:
+        rows = ranked()
     ids = [row.id for row in rows]
     profiles = {p.id: p for p in db.session.scalars(select(C).where(C.id.in_(ids)))} if ids else {}
     matches = []
@@ -131,11 +192,6 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
                              rank=(filters.page - 1) * filters.per_page + position + 1))
     if not with_total:
         return Page(matches, len(matches), filters.page, filters.per_page)
-    # Counted up to a bound ("1,000+"), or to the end of this page when it is further: an
-    # exact count would scan every eligible creator a second time on every view.
-    bound = max(COUNT_CAP, filters.page * filters.per_page)
-    counted = db.session.scalar(select(func.count()).select_from(
-        select(C.id).where(*conditions).limit(bound + 1).subquery()))
     return Page(matches, min(counted, bound), filters.page, filters.per_page, more=counted > bound)
 
 
