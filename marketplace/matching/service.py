@@ -7,8 +7,10 @@ loaded and each result is explained by the same formula in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+from types import SimpleNamespace
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Float, false, func, literal_column, or_, select, text
 
 from marketplace import clock, eligibility, taxonomy
 from marketplace.briefs.models import Brief, BriefState
@@ -103,15 +105,20 @@ def _creator_conditions(brief: Brief, filters: Filters) -> list:
 COUNT_CAP = 1000
 
 
-def _overlapping_masks(brief: Brief) -> list[int] | None:
+def _overlapping_masks(brief: Brief):
     """SQLite: the category masks eligible creators have that share a category with the brief,
-    read off the matching index (a few hundred distinct values, a skip over the index). Ranking
-    on ``categories_mask IN (...)`` then seeks just those creators instead of testing the
-    overlap on every ready creator. None elsewhere: PostgreSQL would scan for the distinct values."""
+    read off the matching index (a few hundred distinct values, a skip over the index), as a
+    condition the index can seek: ``categories_mask IN (...)`` reaches just those creators instead
+    of testing the overlap on every ready creator. None elsewhere: PostgreSQL would scan for the
+    distinct values. The masks are integers from the database, written into the SQL as such."""
     if db.session.get_bind().dialect.name != "sqlite":
         return None
-    return [mask for mask in db.session.scalars(select(C.categories_mask).where(*eligibility.eligible_clause(brief))
-                                                .distinct()) if mask & brief.categories_mask]
+    distinct = select(C.categories_mask.label("mask")).where(*eligibility.eligible_clause(brief)).distinct().subquery()
+    listed = db.session.scalar(select(func.group_concat(distinct.c.mask)))  # one row, not hundreds
+    masks = [mask for mask in map(int, (listed or "").split(",") if listed else ()) if mask & brief.categories_mask]
+    if not masks:
+        return false()
+    return text(f"creator_profiles.categories_mask IN ({','.join(map(str, masks))})")
 
 
 def _usual_maximum_elsewhere(brief: Brief) -> float:
@@ -133,6 +140,28 @@ def _unusual():
                C.orders_on_time > C.orders_completed)
 
 
+def _score(brief: Brief):
+    """``scoring.sql_score`` for the ranking. On SQLite it is compiled once per distinct brief
+    terms to SQL text (its values are literals there: whole-number floats, integers and region
+    codes, which SQLite reads back exactly), so a request neither rebuilds the ~60-term expression
+    nor walks it for the statement cache. PostgreSQL keeps bound values: a literal 30.0 would be
+    numeric there, not float, and could round differently from Python."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return scoring.sql_score(brief)
+    return literal_column(_sqlite_score(brief.categories_mask, tuple(brief.region_list), brief.deliverable,
+                                        brief.fee_mode, brief.fee_cents, brief.currency), Float)
+
+
+@lru_cache(maxsize=512)
+def _sqlite_score(categories_mask, region_list, deliverable, fee_mode, fee_cents, currency) -> str:
+    from sqlalchemy.dialects import sqlite
+
+    terms = SimpleNamespace(categories_mask=categories_mask, region_list=list(region_list), deliverable=deliverable,
+                            fee_mode=fee_mode, fee_cents=fee_cents, currency=currency)
+    return "(" + str(scoring.sql_score(terms).compile(dialect=sqlite.dialect(),
+                                                      compile_kwargs={"literal_binds": True})) + ")"
+
+
 PRUNED_UP_TO = 200  # ranks the pruned first try serves; deeper pages rank every creator
 
 
@@ -145,10 +174,10 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
     Otherwise every eligible creator is ranked."""
     filters = clean_filters(filters or Filters())
     conditions = _creator_conditions(brief, filters)
-    masks = _overlapping_masks(brief)
-    if masks is not None:  # the same overlap test, as values the index can seek
-        conditions[0] = C.categories_mask.in_(masks)
-    score = scoring.sql_score(brief).label("score")
+    seekable = _overlapping_masks(brief)
+    if seekable is not None:  # the same overlap test, as values the index can seek
+        conditions[0] = seekable
+    score = _score(brief).label("score")
     order = {
         "score": [score.desc()],
         "followers": [C.follower_count.desc()],
