@@ -124,6 +124,26 @@ class Speaker:
         return self._money[key]
 
 
+class Tally(Speaker):
+    """A speaker that says nothing: ``explain`` with it gives the same points with empty
+    words, for ranking many results of which only a page is shown (and explained in words)."""
+
+    def __init__(self):
+        pass
+
+    def __call__(self, message: str, **variables) -> str:
+        return ""
+
+    def ngettext(self, singular: str, plural: str, count: int, /, **variables) -> str:
+        return ""
+
+    def label(self, code: str) -> str:
+        return ""
+
+    def money(self, cents: int | None, currency: str) -> str:
+        return ""
+
+
 @lru_cache(maxsize=4096)
 def _money_in(locale: str, cents: int | None, currency: str) -> str:
     """An amount as ``locale`` writes it. Formatting through Babel costs ~0.1 ms; quotes and

@@ -241,12 +241,13 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
         briefs = [b for b in briefs if not b.region_list or filters.region in b.region_list]
     if filters.min_quote_cents is not None:  # "fee at least": quote-mode briefs pay the creator's own price
         briefs = [b for b in briefs if b.fee_mode == "quote" or b.fee_cents >= filters.min_quote_cents]
+    # Every brief is scored to sort them; only the shown page is put into words and checked
+    # against the eligibility rules (the points are the same either way: same formula).
     scored = []
-    speaker = scoring.Speaker()
+    tally = scoring.Tally()
     for brief in briefs:
-        reasons = scoring.explain(profile, brief, speaker) if profile is not None else []
-        failures = eligibility.check(profile, brief).failures
-        scored.append((scoring.total(reasons), brief, reasons, failures))
+        points = scoring.total(scoring.explain(profile, brief, tally)) if profile is not None else 0.0
+        scored.append((points, brief))
     keys = {
         # Briefs outside the creator's categories go last whatever else they score: the brand
         # would not find this creator for them (its ranking excludes no-overlap creators).
@@ -258,8 +259,12 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
     scored.sort(key=keys.get(filters.sort, keys["score"]))
     start = (filters.page - 1) * filters.per_page
     window = scored[start:start + filters.per_page]
-    matches = [Match(brief, score, reasons, rank=start + i + 1, failures=failures)
-               for i, (score, brief, reasons, failures) in enumerate(window)]
+    speaker = scoring.Speaker()
+    matches = []
+    for i, (score, brief) in enumerate(window):
+        reasons = scoring.explain(profile, brief, speaker) if profile is not None else []
+        matches.append(Match(brief, score, reasons, rank=start + i + 1,
+                             failures=eligibility.check(profile, brief).failures))
     return Page(matches, len(scored), filters.page, filters.per_page)
 
 
