@@ -7,12 +7,14 @@ loaded and each result is explained by the same formula in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from types import SimpleNamespace
 
 from sqlalchemy import Float, false, func, literal_column, or_, select, text
+from sqlalchemy.orm import joinedload, load_only
 
 from marketplace import clock, eligibility, taxonomy
+from marketplace.auth.models import User
 from marketplace.briefs.models import Brief, BriefState
 from marketplace.creators.models import CreatorProfile as C, quote_column
 from marketplace.extensions import db
@@ -162,6 +164,18 @@ def _sqlite_score(categories_mask, region_list, deliverable, fee_mode, fee_cents
                                                       compile_kwargs={"literal_binds": True})) + ")"
 
 
+@cache
+def _shown() -> tuple:
+    """What a ranked creator shows (the page, the API) and its reasons read: not the profile's
+    bio, audience JSON and dates. Built on first use (the mappers are configured by then)."""
+    return (load_only(C.id, C.user_id, C.handle, C.avatar_filename, C.categories_mask, C.region, C.currency,
+                      C.image_quote_cents, C.video_quote_cents, C.follower_count, C.engagement_bps,
+                      C.audience_region_1, C.audience_share_1, C.audience_region_2, C.audience_share_2,
+                      C.audience_region_3, C.audience_share_3, C.orders_completed, C.orders_on_time,
+                      C.strike_count),
+            joinedload(C.user).load_only(User.id, User.display_name))
+
+
 PRUNED_UP_TO = 200  # ranks the pruned first try serves; deeper pages rank every creator
 
 
@@ -211,7 +225,7 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
     if rows is None:
         rows = ranked()
     ids = [row.id for row in rows]
-    profiles = {p.id: p for p in db.session.scalars(select(C).where(C.id.in_(ids)))} if ids else {}
+    profiles = {p.id: p for p in db.session.scalars(select(C).where(C.id.in_(ids)).options(*_shown()))} if ids else {}
     matches = []
     speaker = scoring.Speaker()
     for position, row in enumerate(rows):
