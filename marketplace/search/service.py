@@ -74,7 +74,8 @@ def card_loading(*, tags: bool = False) -> tuple:
                                            CreatorProfile.banned_at)
         .joinedload(CreatorProfile.user).load_only(User.id, User.display_name),
         selectinload(Note.images),
-        selectinload(Note.filing).load_only(Filing.id, Filing.note_id, Filing.code, Filing.brand_id)
+        # A note has at most one filing: joined into the cards' own statement, not one more.
+        joinedload(Note.filing).load_only(Filing.id, Filing.note_id, Filing.code, Filing.brand_id)
         .options(lazyload(Filing.note), joinedload(Filing.brand).load_only(BrandProfile.id, BrandProfile.company_name)),
     )
     return options + (selectinload(Note.tags),) if tags else options
