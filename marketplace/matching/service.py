@@ -115,7 +115,12 @@ def _overlapping_masks(brief: Brief):
     distinct values. The masks are integers from the database, written into the SQL as such."""
     if db.session.get_bind().dialect.name != "sqlite":
         return None
-    distinct = select(C.categories_mask.label("mask")).where(*eligibility.eligible_clause(brief)).distinct().subquery()
+    # A superset is harmless (the ranking applies every rule): the matching index's own WHERE
+    # and the follower floor, not the rules that would cost a subquery per creator.
+    ready = (C.accepting_orders.is_(True), C.followers_as_of.is_not(None), C.payouts_ready_at.is_not(None),
+             C.identity_confirmed_at.is_not(None), C.banned_at.is_(None),
+             C.follower_count >= eligibility.min_followers_for(brief))
+    distinct = select(C.categories_mask.label("mask")).where(*ready).distinct().subquery()
     listed = db.session.scalar(select(func.group_concat(distinct.c.mask)))  # one row, not hundreds
     masks = [mask for mask in map(int, (listed or "").split(",") if listed else ()) if mask & brief.categories_mask]
     if not masks:
