@@ -14,7 +14,8 @@ p50 under 200 ms with 16 users at 100k creators on this 2-core machine.
 So that a reading can be judged, it also reports what the latency is made of: the server's
 CPU per request (the gunicorn processes' own CPU time, from /proc, over the timed window),
 the load generator's CPU per request (it runs on the same cores), throughput, and the
-machine's load average before and after (other jobs on the cores lengthen every queue).
+machine's load average before and after, and the share of the machine's CPU the run got
+(other jobs on the cores lengthen every queue: a share well under 1.0 means a busy machine).
 In a closed loop latency is mostly queueing: with ``users`` in flight on ``cores`` CPUs,
 mean latency ~ users x (server + client CPU per request) / cores. That figure is printed as
 ``idle_estimate_ms``, labelled as an estimate; only the measured percentiles are the result.
@@ -22,7 +23,7 @@ Failed or non-200 answers are not timed; they are counted in ``errors`` and fail
 
 The last line printed is one JSON object: {"users": N, "workers": N, "seconds": X, "requests": N,
 "per_s": X, "server_cpu_ms": X, "client_cpu_ms": X, "load_before": [..], "load_after": [..],
-"cores": N, "idle_estimate_ms": X, "pages": {"name": {"p50_ms": X, "p95_ms": X, "requests": N}, ...},
+"cores": N, "cpu_share": X, "idle_estimate_ms": X, "pages": {"name": {"p50_ms": X, "p95_ms": X, "requests": N}, ...},
 "worst_p50_ms": X, "errors": N}
 """
 from __future__ import annotations
@@ -178,7 +179,10 @@ def main() -> None:
     result = {"users": args.users, "workers": args.workers, "seconds": args.seconds, "requests": requests,
               "per_s": round(requests / elapsed, 1), "server_cpu_ms": round(server_cpu / max(requests, 1), 2),
               "client_cpu_ms": round(client_cpu / max(requests, 1), 2), "load_before": load_before,
-              "load_after": load_after, "cores": cores}
+              "load_after": load_after, "cores": cores,
+              # The part of the machine this run got: 1.0 means the server and the load generator
+              # kept every core busy; less means other jobs took the rest (or the run idled).
+              "cpu_share": round((server_cpu + client_cpu) / (elapsed * 1000 * cores), 2)}
     result["idle_estimate_ms"] = round(args.users * (result["server_cpu_ms"] + result["client_cpu_ms"]) / cores, 1)
     result["pages"] = {}
     for name, values in samples.items():
@@ -194,7 +198,8 @@ def main() -> None:
     if errors:
         log(f"  {len(errors)} errors, e.g. {errors[:3]}")
     log(f"  {result['per_s']} requests/s; CPU per request: server {result['server_cpu_ms']} ms, load generator "
-        f"{result['client_cpu_ms']} ms; load average {load_before} before, {load_after} after, on {cores} cores")
+        f"{result['client_cpu_ms']} ms; load average {load_before} before, {load_after} after, on {cores} cores; "
+        f"this run got {result['cpu_share']:.0%} of the machine's CPU")
     log(f"  estimate on idle cores (users x CPU per request / cores, not a measurement): "
         f"~{result['idle_estimate_ms']} ms mean latency")
     log(f"target (every p50 < 200 ms with {args.users} users, no errors): "
