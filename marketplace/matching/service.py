@@ -108,7 +108,7 @@ COUNT_CAP = 1000
 
 
 def _overlapping_masks(brief: Brief):
-    """SQLite: the category masks eligible creators have that share a category with the brief,
+    """SQLite: the category masks ready creators have that share a category with the brief,
     read off the matching index (a few hundred distinct values, a skip over the index), as a
     condition the index can seek: ``categories_mask IN (...)`` reaches just those creators instead
     of testing the overlap on every ready creator. None elsewhere: PostgreSQL would scan for the
