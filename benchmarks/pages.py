@@ -358,7 +358,7 @@ def measure(url: str, creators: int, notes: int, runs: int, reuse: bool = False,
                 client.get(path, headers=headers)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(25)
+            pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_LINES", "25")))
             log(out.getvalue())
         results[name] = {"p50_ms": round(p50, 2), "sql": sql, "writes": len(writes), "ratio": round(p50 / floor, 1),
                          "wall_p50_ms": round(statistics.median(walls), 2)}

@@ -7,10 +7,14 @@ loaded and each result is explained by the same formula in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from sqlalchemy import Float, false, func, literal_column, or_, select, text
+from sqlalchemy.orm import joinedload, load_only
 
 from marketplace import clock, eligibility, taxonomy
+from marketplace.auth.models import User
 from marketplace.briefs.models import Brief, BriefState
 from marketplace.creators.models import CreatorProfile as C, quote_column
 from marketplace.extensions import db
@@ -103,25 +107,130 @@ def _creator_conditions(brief: Brief, filters: Filters) -> list:
 COUNT_CAP = 1000
 
 
+def _overlapping_masks(brief: Brief):
+    """SQLite: the category masks ready creators have that share a category with the brief,
+    read off the matching index (a few hundred distinct values, a skip over the index), as a
+    condition the index can seek: ``categories_mask IN (...)`` reaches just those creators instead
+    of testing the overlap on every ready creator. None elsewhere: PostgreSQL would scan for the
+    distinct values. The masks are integers from the database, written into the SQL as such."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return None
+    # A superset is harmless (the ranking applies every rule): the matching index's own WHERE
+    # and the follower floor, not the rules that would cost a subquery per creator.
+    ready = (C.accepting_orders.is_(True), C.followers_as_of.is_not(None), C.payouts_ready_at.is_not(None),
+             C.identity_confirmed_at.is_not(None), C.banned_at.is_(None),
+             C.follower_count >= eligibility.min_followers_for(brief))
+    distinct = select(C.categories_mask.label("mask")).where(*ready).distinct().subquery()
+    listed = db.session.scalar(select(func.group_concat(distinct.c.mask)))  # one row, not hundreds
+    masks = [mask for mask in map(int, (listed or "").split(",") if listed else ()) if mask & brief.categories_mask]
+    if not masks:
+        return false()
+    return text(f"creator_profiles.categories_mask IN ({','.join(map(str, masks))})")
+
+
+def _usual_maximum_elsewhere(brief: Brief) -> float:
+    """The highest score a creator sharing only some of the brief's categories can reach, when
+    its columns hold what the services write (see :func:`_unusual`): computed with the same float
+    operations in the same order as ``scoring.sql_score``, so it bounds that exactly."""
+    wanted = len(scoring._bits(brief.categories_mask))
+    categories = scoring.CATEGORY_POINTS * float(wanted - 1) / wanted
+    return (categories + scoring.AUDIENCE_POINTS + scoring.ENGAGEMENT_POINTS + scoring.PRICE_POINTS
+            + scoring.ON_TIME_POINTS + 0.0)
+
+
+def _unusual():
+    """Creators whose score could pass its parts' usual maxima: negative strikes or shares,
+    shares over 100%, more on-time orders than orders. The services never write these, but the
+    columns allow them, so the pruned ranking keeps them in rather than trusting it."""
+    return or_(C.strike_count < 0, C.audience_share_1 < 0, C.audience_share_2 < 0, C.audience_share_3 < 0,
+               C.audience_share_1 + C.audience_share_2 + C.audience_share_3 > 100,
+               C.orders_on_time > C.orders_completed)
+
+
+def _score(brief: Brief):
+    """``scoring.sql_score`` for the ranking. On SQLite it is compiled once per distinct brief
+    terms to SQL text (its values are literals there: whole-number floats, integers and region
+    codes, which SQLite reads back exactly), so a request neither rebuilds the ~60-term expression
+    nor walks it for the statement cache. PostgreSQL keeps bound values: a literal 30.0 would be
+    numeric there, not float, and could round differently from Python."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return scoring.sql_score(brief)
+    return literal_column(_sqlite_score(brief.categories_mask, tuple(brief.region_list), brief.deliverable,
+                                        brief.fee_mode, brief.fee_cents, brief.currency), Float)
+
+
+@lru_cache(maxsize=512)
+def _sqlite_score(categories_mask, region_list, deliverable, fee_mode, fee_cents, currency) -> str:
+    from sqlalchemy.dialects import sqlite
+
+    terms = SimpleNamespace(categories_mask=categories_mask, region_list=list(region_list), deliverable=deliverable,
+                            fee_mode=fee_mode, fee_cents=fee_cents, currency=currency)
+    return "(" + str(scoring.sql_score(terms).compile(dialect=sqlite.dialect(),
+                                                      compile_kwargs={"literal_binds": True})) + ")"
+
+
+@cache
+def _shown() -> tuple:
+    """What a ranked creator shows (the page, the API) and its reasons read: not the profile's
+    bio, audience JSON and dates. Built on first use (the mappers are configured by then)."""
+    return (load_only(C.id, C.user_id, C.handle, C.avatar_filename, C.categories_mask, C.region, C.currency,
+                      C.image_quote_cents, C.video_quote_cents, C.follower_count, C.engagement_bps,
+                      C.audience_region_1, C.audience_share_1, C.audience_region_2, C.audience_share_2,
+                      C.audience_region_3, C.audience_share_3, C.orders_completed, C.orders_on_time,
+                      C.strike_count),
+            joinedload(C.user).load_only(User.id, User.display_name))
+
+
+PRUNED_UP_TO = 200  # ranks the pruned first try serves; deeper pages rank every creator
+
+
 def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_total: bool = True) -> Page:
-    """Eligible creators for a brief, best first, each with its reasons."""
+    """Eligible creators for a brief, best first, each with its reasons.
+
+    By score, the first try ranks only the creators sharing every category of the brief (and
+    any with unusual columns): when the page's last score is above the most a creator sharing
+    fewer categories can score, that is the exact page, having scored a fraction of the rows.
+    Otherwise every eligible creator is ranked."""
     filters = clean_filters(filters or Filters())
     conditions = _creator_conditions(brief, filters)
-    score = scoring.sql_score(brief).label("score")
+    seekable = _overlapping_masks(brief)
+    if seekable is not None:  # the same overlap test, as values the index can seek
+        conditions[0] = seekable
+    score = _score(brief).label("score")
     order = {
         "score": [score.desc()],
         "followers": [C.follower_count.desc()],
         "engagement": [C.engagement_bps.desc()],
         "quote": [quote_column(brief.deliverable).asc()],
     }.get(filters.sort, [score.desc()])
-    # Ties fall to the larger audience, then the older profile, so pages never shuffle.
-    rows = db.session.execute(
-        select(C.id, score).where(*conditions)
-        .order_by(*order, C.follower_count.desc(), C.id.asc())
-        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
-    ).all()
+    offset = (filters.page - 1) * filters.per_page
+
+    def ranked(*extra):
+        # Ties fall to the larger audience, then the older profile, so pages never shuffle.
+        return db.session.execute(
+            select(C.id, score).where(*conditions, *extra)
+            .order_by(*order, C.follower_count.desc(), C.id.asc())
+            .limit(filters.per_page).offset(offset)
+        ).all()
+
+    counted = None
+    if with_total:
+        # Counted up to a bound ("1,000+"), or to the end of this page when it is further: an
+        # exact count would scan every eligible creator a second time on every view.
+        bound = max(COUNT_CAP, filters.page * filters.per_page)
+        counted = db.session.scalar(select(func.count()).select_from(
+            select(C.id).where(*conditions).limit(bound + 1).subquery()))
+    rows = None
+    full = brief.categories_mask
+    if (filters.sort == "score" and bin(full).count("1") > 1 and offset + filters.per_page <= PRUNED_UP_TO
+            and (counted is None or counted > bound)):  # a few hundred creators rank at once anyway
+        rows = ranked(or_(C.categories_mask.op("&")(full) == full, _unusual()))
+        if len(rows) < filters.per_page or not rows[-1].score > _usual_maximum_elsewhere(brief):
+            rows = None
+    if rows is None:
+        rows = ranked()
     ids = [row.id for row in rows]
-    profiles = {p.id: p for p in db.session.scalars(select(C).where(C.id.in_(ids)))} if ids else {}
+    profiles = {p.id: p for p in db.session.scalars(select(C).where(C.id.in_(ids)).options(*_shown()))} if ids else {}
     matches = []
     speaker = scoring.Speaker()
     for position, row in enumerate(rows):
@@ -131,11 +240,6 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
                              rank=(filters.page - 1) * filters.per_page + position + 1))
     if not with_total:
         return Page(matches, len(matches), filters.page, filters.per_page)
-    # Counted up to a bound ("1,000+"), or to the end of this page when it is further: an
-    # exact count would scan every eligible creator a second time on every view.
-    bound = max(COUNT_CAP, filters.page * filters.per_page)
-    counted = db.session.scalar(select(func.count()).select_from(
-        select(C.id).where(*conditions).limit(bound + 1).subquery()))
     return Page(matches, min(counted, bound), filters.page, filters.per_page, more=counted > bound)
 
 
@@ -156,12 +260,13 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
         briefs = [b for b in briefs if not b.region_list or filters.region in b.region_list]
     if filters.min_quote_cents is not None:  # "fee at least": quote-mode briefs pay the creator's own price
         briefs = [b for b in briefs if b.fee_mode == "quote" or b.fee_cents >= filters.min_quote_cents]
+    # Every brief is scored to sort them; only the shown page is put into words and checked
+    # against the eligibility rules (the points are the same either way: same formula).
     scored = []
-    speaker = scoring.Speaker()
+    tally = scoring.Tally()
     for brief in briefs:
-        reasons = scoring.explain(profile, brief, speaker) if profile is not None else []
-        failures = eligibility.check(profile, brief).failures
-        scored.append((scoring.total(reasons), brief, reasons, failures))
+        points = scoring.total(scoring.explain(profile, brief, tally)) if profile is not None else 0.0
+        scored.append((points, brief))
     keys = {
         # Briefs outside the creator's categories go last whatever else they score: the brand
         # would not find this creator for them (its ranking excludes no-overlap creators).
@@ -173,8 +278,12 @@ def briefs_for_creator(profile: C | None, filters: Filters | None = None) -> Pag
     scored.sort(key=keys.get(filters.sort, keys["score"]))
     start = (filters.page - 1) * filters.per_page
     window = scored[start:start + filters.per_page]
-    matches = [Match(brief, score, reasons, rank=start + i + 1, failures=failures)
-               for i, (score, brief, reasons, failures) in enumerate(window)]
+    speaker = scoring.Speaker()
+    matches = []
+    for i, (score, brief) in enumerate(window):
+        reasons = scoring.explain(profile, brief, speaker) if profile is not None else []
+        matches.append(Match(brief, score, reasons, rank=start + i + 1,
+                             failures=eligibility.check(profile, brief).failures))
     return Page(matches, len(scored), filters.page, filters.per_page)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
@@ -73,10 +74,18 @@ def card_loading(*, tags: bool = False) -> tuple:
                                            CreatorProfile.banned_at)
         .joinedload(CreatorProfile.user).load_only(User.id, User.display_name),
         selectinload(Note.images),
-        selectinload(Note.filing).load_only(Filing.id, Filing.note_id, Filing.code, Filing.brand_id)
+        # A note has at most one filing: joined into the cards' own statement, not one more.
+        joinedload(Note.filing).load_only(Filing.id, Filing.note_id, Filing.code, Filing.brand_id)
         .options(lazyload(Filing.note), joinedload(Filing.brand).load_only(BrandProfile.id, BrandProfile.company_name)),
     )
     return options + (selectinload(Note.tags),) if tags else options
+
+
+@cache
+def _hit_cards():
+    """The statement that loads search hits' cards by id, built once: a fresh statement per
+    search would be walked for its cache key on every request (the loader options are most of it)."""
+    return select(Note).where(Note.id.in_(bindparam("ids", expanding=True))).options(*card_loading(tags=True))
 
 
 def recent_feed(limit: int = 24) -> list[Note]:
@@ -118,15 +127,14 @@ def search(query: str, *, tag: str | None = None, sponsored: str = "", page: int
         return results
     results.more = results.total >= window
     results.pages = -(-results.total // per_page)
-    notes = {n.id: n for n in db.session.scalars(
-        select(Note).where(Note.id.in_(ids)).options(*card_loading(tags=True))).unique()}
-    words = query_words(groups)
+    notes = {n.id: n for n in db.session.scalars(_hit_cards(), {"ids": ids}).unique()} if ids else {}
+    pattern = _pattern(query_words(groups))
     for note_id in ids:
         note = notes.get(note_id)
         # The index is kept in step after every commit; this guards the instant in between.
         if note is not None and is_indexable(note):
-            results.hits.append(Hit(note, highlight(note.title, words, whole=True),
-                                    highlight(note.body, words)))
+            results.hits.append(Hit(note, highlight(note.title, pattern=pattern, whole=True),
+                                    highlight(note.body, pattern=pattern)))
     return results
 
 
@@ -140,11 +148,13 @@ def _pattern(words: list[tuple[str, bool]]) -> re.Pattern | None:
     return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 
 
-def highlight(text: str, words: list[tuple[str, bool]], whole: bool = False) -> Markup:
-    """``text`` escaped, with matches wrapped in <mark>; a window around the first match
-    unless ``whole``. Escaping happens piece by piece, so user text never becomes markup."""
+def highlight(text: str, words: list[tuple[str, bool]] = (), whole: bool = False,
+              pattern: re.Pattern | None = None) -> Markup:
+    """``text`` escaped, with matches of ``words`` (or of a ``pattern`` :func:`_pattern` made
+    from them, built once for a page of hits) wrapped in <mark>; a window around the first
+    match unless ``whole``. Escaping happens piece by piece, so user text never becomes markup."""
     text = text or ""
-    pattern = _pattern(words)
+    pattern = pattern or _pattern(list(words))
     matches = list(pattern.finditer(text)) if pattern else []
     if not whole:
         first = matches[0].start() if matches else 0

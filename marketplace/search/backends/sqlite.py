@@ -2,8 +2,8 @@
 
 Ranking cost is bounded: ``ORDER BY rank`` would score every match of a common word with
 bm25 before returning ten. Instead the newest ``cap`` matches are fetched in rowid order
-(FTS5 walks the posting list backwards and stops early), and bm25 is computed only for the
-rowid range they span. For rare terms the window holds every match, so ranking is exact;
+(FTS5 walks the posting list backwards and stops early), and bm25 is computed for them
+only, in the same pass. For rare terms the window holds every match, so ranking is exact;
 for common ones it is relevance among the most recent ``cap`` matches.
 """
 from __future__ import annotations
@@ -83,12 +83,14 @@ class SqliteBackend(DocumentTable):
         where = ["search_fts MATCH :m", *self.filter_clauses(filters, "search_fts.rowid", "d.sponsored", params)]
         join = " JOIN search_documents AS d ON d.note_id = search_fts.rowid" if "sponsored" in params else ""
         condition = " AND ".join(where)
-        # bm25() is only allowed in the full-text query itself: score there, order outside.
+        # One pass over the matches: the newest ``cap`` of them (FTS5 walks the posting list
+        # backwards and stops there), scored with bm25() as they are read (it is only allowed
+        # in the full-text query itself: score there, order outside). A prefix term costs a
+        # merge of every term it stands for per pass, so a second pass to find the window's
+        # edge would cost as much again.
         rows = conn.execute(text(
             f"WITH scored AS MATERIALIZED (SELECT search_fts.rowid AS note_id, bm25(search_fts, {_WEIGHTS}) AS score "
-            f"FROM search_fts{join} WHERE {condition} AND search_fts.rowid >= (SELECT min(note_id) FROM "
-            f"(SELECT search_fts.rowid AS note_id FROM search_fts{join} WHERE {condition} "
-            "ORDER BY search_fts.rowid DESC LIMIT :cap))) "
+            f"FROM search_fts{join} WHERE {condition} ORDER BY search_fts.rowid DESC LIMIT :cap) "
             "SELECT note_id, count(*) OVER () FROM scored ORDER BY round(score, 4), note_id DESC "
             "LIMIT :limit OFFSET :offset"),
             params).all()
