@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from types import SimpleNamespace
 
-from sqlalchemy import Float, false, func, literal_column, or_, select, text
+from sqlalchemy import Float, false, func, literal_column, or_, select, text, union_all
 from sqlalchemy.orm import joinedload, load_only
 
 from marketplace import clock, eligibility, taxonomy
 from marketplace.auth.models import User
 from marketplace.briefs.models import Brief, BriefState
-from marketplace.creators.models import CreatorProfile as C, quote_column
+from marketplace.creators.models import UNUSUAL_FOR_MATCHING, CreatorProfile as C, quote_column
 from marketplace.extensions import db
 from marketplace.matching import scoring
 
@@ -141,10 +141,24 @@ def _usual_maximum_elsewhere(brief: Brief) -> float:
 def _unusual():
     """Creators whose score could pass its parts' usual maxima: negative strikes or shares,
     shares over 100%, more on-time orders than orders. The services never write these, but the
-    columns allow them, so the pruned ranking keeps them in rather than trusting it."""
-    return or_(C.strike_count < 0, C.audience_share_1 < 0, C.audience_share_2 < 0, C.audience_share_3 < 0,
-               C.audience_share_1 + C.audience_share_2 + C.audience_share_3 > 100,
-               C.orders_on_time > C.orders_completed)
+    columns allow them, so the pruned ranking keeps them in rather than trusting it. The same
+    SQL as ix_creator_profiles_unusual's WHERE (constants, not bound values), so PostgreSQL
+    proves that small index serves it."""
+    return text(f"({UNUSUAL_FOR_MATCHING})")
+
+
+def _full_masks(full: int):
+    """PostgreSQL: the category masks of ready creators that hold every bit of ``full``, as a
+    subquery. The distinct masks (a few hundred) are read off the matching index by a loose
+    index scan (a recursive CTE: each step seeks the next larger mask, an index-only probe), so
+    ``categories_mask IN (...)`` then seeks just the creators sharing every category instead of
+    testing all ~60,000 ready ones. Exact: the masks come from the rows themselves."""
+    ready = (C.accepting_orders.is_(True), C.followers_as_of.is_not(None), C.payouts_ready_at.is_not(None),
+             C.identity_confirmed_at.is_not(None), C.banned_at.is_(None))  # the index's WHERE
+    masks = select(func.min(C.categories_mask).label("mask")).where(*ready).cte("masks", recursive=True)
+    following = select(func.min(C.categories_mask)).where(*ready, C.categories_mask > masks.c.mask).scalar_subquery()
+    masks = masks.union_all(select(following).where(masks.c.mask.is_not(None)))
+    return select(masks.c.mask).where(masks.c.mask.op("&")(full) == full)
 
 
 def _score(brief: Brief):
@@ -220,11 +234,27 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
         bound = max(COUNT_CAP, filters.page * filters.per_page)
         counted = db.session.scalar(select(func.count()).select_from(
             select(C.id).where(*conditions).limit(bound + 1).subquery()))
+    def pruned(full: int):
+        if db.session.get_bind().dialect.name != "postgresql":  # SQLite: the masks are seekable already
+            return ranked(or_(C.categories_mask.op("&")(full) == full, _unusual()))
+        # PostgreSQL: two seekable parts, each read from an index. The creators sharing every
+        # category, through the masks that hold them; and those with unusual columns (a partial
+        # index that is empty when the data is as the services write it) that do not.
+        shares_all = select(C.id, score, C.follower_count).where(*conditions, C.categories_mask.in_(_full_masks(full)))
+        unusual = select(C.id, score, C.follower_count).where(*conditions, _unusual(),
+                                                              C.categories_mask.op("&")(full) != full)
+        both = union_all(shares_all, unusual).subquery("pruned")
+        return db.session.execute(
+            select(both.c.id, both.c.score)
+            .order_by(literal_column("score").desc(), both.c.follower_count.desc(), both.c.id.asc())
+            .limit(filters.per_page).offset(offset)
+        ).all()
+
     rows = None
     full = brief.categories_mask
     if (filters.sort == "score" and bin(full).count("1") > 1 and offset + filters.per_page <= PRUNED_UP_TO
             and (counted is None or counted > bound)):  # a few hundred creators rank at once anyway
-        rows = ranked(or_(C.categories_mask.op("&")(full) == full, _unusual()))
+        rows = pruned(full)
         if len(rows) < filters.per_page or not rows[-1].score > _usual_maximum_elsewhere(brief):
             rows = None
     if rows is None:
