@@ -162,25 +162,52 @@ def _full_masks(full: int):
 
 
 def _score(brief: Brief):
-    """``scoring.sql_score`` for the ranking. On SQLite it is compiled once per distinct brief
-    terms to SQL text (its values are literals there: whole-number floats, integers and region
-    codes, which SQLite reads back exactly), so a request neither rebuilds the ~60-term expression
-    nor walks it for the statement cache. PostgreSQL keeps bound values: a literal 30.0 would be
-    numeric there, not float, and could round differently from Python."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        return scoring.sql_score(brief)
-    return literal_column(_sqlite_score(brief.categories_mask, tuple(brief.region_list), brief.deliverable,
-                                        brief.fee_mode, brief.fee_cents, brief.currency), Float)
+    """``scoring.sql_score`` for the ranking, compiled once per distinct brief terms to SQL text,
+    so a request neither rebuilds the ~60-term expression nor walks it for the statement cache
+    (and PostgreSQL sees the same statement per brief, which psycopg then prepares). Its values
+    are written into the text: whole-number floats, integers and region codes on SQLite, which
+    reads them back exactly; on PostgreSQL each float as ``'<repr>'::float8`` (a bare 30.0 would
+    be numeric there, not float, and could round differently from Python)."""
+    terms = (brief.categories_mask, tuple(brief.region_list), brief.deliverable, brief.fee_mode, brief.fee_cents,
+             brief.currency)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return literal_column(_postgres_score(*terms), Float)
+    return literal_column(_sqlite_score(*terms), Float)
+
+
+def _terms(categories_mask, region_list, deliverable, fee_mode, fee_cents, currency) -> SimpleNamespace:
+    return SimpleNamespace(categories_mask=categories_mask, region_list=list(region_list), deliverable=deliverable,
+                           fee_mode=fee_mode, fee_cents=fee_cents, currency=currency)
 
 
 @lru_cache(maxsize=512)
-def _sqlite_score(categories_mask, region_list, deliverable, fee_mode, fee_cents, currency) -> str:
+def _sqlite_score(*terms) -> str:
     from sqlalchemy.dialects import sqlite
 
-    terms = SimpleNamespace(categories_mask=categories_mask, region_list=list(region_list), deliverable=deliverable,
-                            fee_mode=fee_mode, fee_cents=fee_cents, currency=currency)
-    return "(" + str(scoring.sql_score(terms).compile(dialect=sqlite.dialect(),
-                                                      compile_kwargs={"literal_binds": True})) + ")"
+    return "(" + str(scoring.sql_score(_terms(*terms)).compile(dialect=sqlite.dialect(),
+                                                               compile_kwargs={"literal_binds": True})) + ")"
+
+
+@lru_cache(maxsize=512)
+def _postgres_score(*terms) -> str:
+    import re
+
+    from sqlalchemy.dialects import postgresql
+
+    compiled = scoring.sql_score(_terms(*terms)).compile(dialect=postgresql.dialect(),
+                                                         compile_kwargs={"render_postcompile": True})
+
+    def value(match) -> str:
+        bound = compiled.params[match.group(1)]
+        if isinstance(bound, bool) or not isinstance(bound, (int, float, str)):
+            raise TypeError(f"unexpected value in the score: {bound!r}")
+        if isinstance(bound, float):
+            return f"'{bound!r}'::float8"  # repr round-trips: the same double in PostgreSQL
+        if isinstance(bound, int):
+            return str(bound)
+        return "'" + bound.replace("'", "''") + "'"
+
+    return "(" + re.sub(r"%\((\w+)\)s", value, str(compiled)) + ")"
 
 
 @cache
