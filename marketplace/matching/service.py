@@ -259,8 +259,14 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
         # Counted up to a bound ("1,000+"), or to the end of this page when it is further: an
         # exact count would scan every eligible creator a second time on every view.
         bound = max(COUNT_CAP, filters.page * filters.per_page)
-        counted = db.session.scalar(select(func.count()).select_from(
-            select(C.id).where(*conditions).limit(bound + 1).subquery()))
+        first = select(C.id).where(*conditions).limit(bound + 1)
+        if seekable is None:
+            # PostgreSQL: in the matching index's order, so it counts with an index-only scan
+            # of that narrow index (~0.3 ms) rather than a scan of the table (~1.4 ms); the
+            # count of the first ``bound + 1`` rows is the same in any order.
+            first = first.order_by(C.categories_mask)
+        counted = db.session.scalar(select(func.count()).select_from(first.subquery()))
+
     def pruned(full: int):
         if db.session.get_bind().dialect.name != "postgresql":  # SQLite: the masks are seekable already
             return ranked(or_(C.categories_mask.op("&")(full) == full, _unusual()))
