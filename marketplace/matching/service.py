@@ -147,9 +147,9 @@ def _unusual():
     return text(f"({UNUSUAL_FOR_MATCHING})")
 
 
-def _full_masks(full: int):
-    """PostgreSQL: the category masks of ready creators that hold every bit of ``full``, as a
-    subquery. The distinct masks (a few hundred) are read off the matching index by a loose
+def _masks(full: int, every: bool = True):
+    """PostgreSQL: the category masks of ready creators that hold every bit of ``full`` (or,
+    with ``every=False``, any of them), as a subquery. The distinct masks (a few hundred) are read off the matching index by a loose
     index scan (a recursive CTE: each step seeks the next larger mask, an index-only probe), so
     ``categories_mask IN (...)`` then seeks just the creators sharing every category instead of
     testing all ~60,000 ready ones. Exact: the masks come from the rows themselves."""
@@ -158,7 +158,8 @@ def _full_masks(full: int):
     masks = select(func.min(C.categories_mask).label("mask")).where(*ready).cte("masks", recursive=True)
     following = select(func.min(C.categories_mask)).where(*ready, C.categories_mask > masks.c.mask).scalar_subquery()
     masks = masks.union_all(select(following).where(masks.c.mask.is_not(None)))
-    return select(masks.c.mask).where(masks.c.mask.op("&")(full) == full)
+    shared = masks.c.mask.op("&")(full)
+    return select(masks.c.mask).where(shared == full if every else shared != 0)
 
 
 def _score(brief: Brief):
@@ -247,9 +248,16 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
     offset = (filters.page - 1) * filters.per_page
 
     def ranked(*extra):
+        where = conditions
+        if seekable is None:
+            # PostgreSQL, the same overlap test as masks the matching index seeks (as SQLite's
+            # _overlapping_masks): an index-only scan of the creators sharing a category
+            # instead of a (parallel) scan of the whole table, ~1/6 of the CPU for a brief of
+            # one category. Not for the count, which stops at its bound in the index anyway.
+            where = [C.categories_mask.in_(_masks(brief.categories_mask, every=False)), *conditions[1:]]
         # Ties fall to the larger audience, then the older profile, so pages never shuffle.
         return db.session.execute(
-            select(C.id, score).where(*conditions, *extra)
+            select(C.id, score).where(*where, *extra)
             .order_by(*order, C.follower_count.desc(), C.id.asc())
             .limit(filters.per_page).offset(offset)
         ).all()
@@ -273,7 +281,7 @@ def creators_for_brief(brief: Brief, filters: Filters | None = None, *, with_tot
         # PostgreSQL: two seekable parts, each read from an index. The creators sharing every
         # category, through the masks that hold them; and those with unusual columns (a partial
         # index that is empty when the data is as the services write it) that do not.
-        shares_all = select(C.id, score, C.follower_count).where(*conditions, C.categories_mask.in_(_full_masks(full)))
+        shares_all = select(C.id, score, C.follower_count).where(*conditions, C.categories_mask.in_(_masks(full)))
         unusual = select(C.id, score, C.follower_count).where(*conditions, _unusual(),
                                                               C.categories_mask.op("&")(full) != full)
         both = union_all(shares_all, unusual).subquery("pruned")
