@@ -111,8 +111,9 @@ def _overlapping_masks(brief: Brief):
     """SQLite: the category masks ready creators have that share a category with the brief,
     read off the matching index (a few hundred distinct values, a skip over the index), as a
     condition the index can seek: ``categories_mask IN (...)`` reaches just those creators instead
-    of testing the overlap on every ready creator. None elsewhere: PostgreSQL would scan for the
-    distinct values. The masks are integers from the database, written into the SQL as such."""
+    of testing the overlap on every ready creator. None elsewhere: PostgreSQL reads the masks
+    inside the ranking statement instead (:func:`_masks`). The masks are integers from the
+    database, written into the SQL as such."""
     if db.session.get_bind().dialect.name != "sqlite":
         return None
     # A superset is harmless (the ranking applies every rule): the matching index's own WHERE
