@@ -67,6 +67,7 @@ def creator_rows(n: int, rng: random.Random, categories: tuple, regions: tuple, 
         region = rng.choice(regions)
         followers = int(rng.lognormvariate(9.0, 1.4))
         shares = sorted(rng.sample(range(5, 45), 3), reverse=True)
+        shares[2] = min(shares[2], 100 - shares[0] - shares[1])  # top three regions: at most 100% together
         top = [region] + rng.sample([r for r in regions if r != region], 2)
         quote = max(20000, round(followers * rng.randint(2, 6), -3))
         done = rng.choice((0, 0, 2, 5, 9, 14))

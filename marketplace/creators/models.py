@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text, and_
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, ForeignKey, Index, String, Text, and_, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace import clock
@@ -121,4 +121,17 @@ Index(
     CreatorProfile.audience_share_3, CreatorProfile.orders_completed, CreatorProfile.orders_on_time,
     CreatorProfile.strike_count, CreatorProfile.region,
     sqlite_where=_READY, postgresql_where=_READY,
+    # PostgreSQL's index-only scans need the id too (SQLite's index holds the rowid, the id).
+    postgresql_include=["id"],
 )
+
+# Columns holding what the services never write but the columns allow (negative strikes or
+# shares, shares over 100%, more on-time orders than orders): a creator like this could score
+# past a part's usual maximum, so the pruned ranking (matching.service) always ranks them too.
+# Written once, as SQL, so the query repeats this index's WHERE exactly and PostgreSQL can
+# prove the index serves it (the index holds no row when the data is as the services write it).
+UNUSUAL_FOR_MATCHING = ("strike_count < 0 OR audience_share_1 < 0 OR audience_share_2 < 0 OR audience_share_3 < 0 "
+                        "OR audience_share_1 + audience_share_2 + audience_share_3 > 100 "
+                        "OR orders_on_time > orders_completed")
+Index("ix_creator_profiles_unusual", CreatorProfile.id,
+      sqlite_where=text(UNUSUAL_FOR_MATCHING), postgresql_where=text(UNUSUAL_FOR_MATCHING))
