@@ -2,26 +2,12 @@
 are enough), once however often and from however many schedulers it runs."""
 from datetime import timedelta
 
-import pytest
-
 from marketplace.audit import jobs, learning, training
 from marketplace.audit.learning import Row
 from marketplace.audit.models import RankingModel, TrainingRun
 from marketplace.extensions import db
 from marketplace.scheduler.jobs import JOBS
 from tests.audit.helpers import labelled_rows
-
-
-@pytest.fixture
-def no_sources():
-    before = training.label_sources()
-    for source in before:
-        training.unregister_label_source(source)
-    yield
-    for source in training.label_sources():
-        training.unregister_label_source(source)
-    for source in before:
-        training.register_label_source(source)
 
 
 def _models() -> int:

@@ -27,18 +27,6 @@ def write_csv(path, rows, header=("id", "title", "body", "label", "creator", "br
             writer.writerow([f"n{i}", row.title, row.body, row.label, row.creator, row.brand, "xhs"])
 
 
-@pytest.fixture
-def no_sources():
-    before = training.label_sources()
-    for source in before:
-        training.unregister_label_source(source)
-    yield
-    for source in training.label_sources():
-        training.unregister_label_source(source)
-    for source in before:
-        training.register_label_source(source)
-
-
 def test_import_labels_stores_each_text_once_in_any_script(runner, tmp_path):
     path = tmp_path / "decisions.csv"
     rows = [Row("新品", "用我的優惠碼 GLOW20 立減", 1, creator="c1", brand="Glow Lab"),

@@ -77,6 +77,34 @@ def assert_each_paid_once(keys, local_stripe) -> None:
     assert local_stripe.stats()["transfers"]["count"] == len(keys)
 
 
+def kill_at_random_steps(config, *, trials: int, seed: int, deepest: int, runs: int | None = None) -> int:
+    """Run the runner in forked children, each killed with SIGKILL at a random checkpoint (1 to
+    ``deepest``), until ``trials`` were killed or ``runs`` (twice the trials) ran; the kills."""
+    chance = random.Random(seed)
+    kills = 0
+    for _ in range(runs or trials * 2):
+        if kills >= trials:
+            break
+        after_lease(config)
+        kill_at = chance.randint(1, deepest)
+
+        def doomed(kill_at=kill_at):
+            hits = []
+
+            def checkpoint(name):
+                hits.append(name)
+                if len(hits) >= kill_at:
+                    os.kill(os.getpid(), signal.SIGKILL)
+
+            runner.checkpoint = checkpoint
+            runner.run()
+
+        outcome = wait(fork(doomed))
+        assert outcome in (0, -signal.SIGKILL), outcome
+        kills += outcome == -signal.SIGKILL
+    return kills
+
+
 def test_two_runner_processes_pay_each_payout_once(local_stripe, payout_config):
     keys = [p.idempotency_key for p in make_due_payouts(24, local_stripe)]
     payout_config["PAYOUT_BATCH"] = 2
@@ -91,31 +119,9 @@ def test_two_runner_processes_pay_each_payout_once(local_stripe, payout_config):
 def test_runners_killed_at_random_steps_still_pay_each_payout_once(local_stripe, payout_config):
     keys = [p.idempotency_key for p in make_due_payouts(48, local_stripe)]
     payout_config.update(PAYOUT_BATCH=1, PAYOUT_MAX_ATTEMPTS=1000)
-    chance = random.Random(20261207)
-    kills = steps_seen = 0
     try:
-        for _ in range(KILL_TRIALS * 2):
-            if kills >= KILL_TRIALS:
-                break
-            after_lease(payout_config)
-            kill_at = chance.randint(1, 5)
-
-            def doomed(kill_at=kill_at):
-                hits = []
-
-                def checkpoint(name):
-                    hits.append(name)
-                    if len(hits) >= kill_at:
-                        os.kill(os.getpid(), signal.SIGKILL)
-
-                runner.checkpoint = checkpoint
-                runner.run()
-
-            outcome = wait(fork(doomed))
-            assert outcome in (0, -signal.SIGKILL), outcome
-            kills += outcome == -signal.SIGKILL
-            steps_seen += 1
-        assert kills >= KILL_TRIALS, f"only {kills} kills in {steps_seen} trials: add payouts"
+        kills = kill_at_random_steps(payout_config, trials=KILL_TRIALS, seed=20261207, deepest=5)
+        assert kills >= KILL_TRIALS, f"only {kills} kills: add payouts"
         after_lease(payout_config)
         runner.run()  # whatever the last victims left is taken up
     finally:

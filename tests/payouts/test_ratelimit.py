@@ -5,7 +5,6 @@ reconciliation's requests take their starts from the same bucket; a runner that 
 gives up the starts it missed instead of sending them in one burst."""
 from __future__ import annotations
 
-import signal
 import time
 
 import pytest
@@ -17,7 +16,7 @@ from marketplace.payouts import jobs, ratelimit, runner
 from marketplace.payouts.models import Payout, RateBucket
 from marketplace.payout_accounts.models import PayoutAccount
 from tests.factories import make_due_payouts
-from tests.payouts.test_processes import assert_each_paid_once, fork, wait
+from tests.payouts.test_processes import after_lease, assert_each_paid_once, fork, kill_at_random_steps, wait
 
 pytestmark = pytest.mark.usefixtures("ledger_checked", "payout_config")
 RATE = 20  # requests a second: the server's limit and ours (a backlog of 40 takes ~2 s)
@@ -104,35 +103,9 @@ def test_a_runner_that_fell_behind_gives_up_the_starts_it_missed(payout_config, 
 def test_runners_with_a_rate_killed_at_random_steps_still_pay_each_payout_once(local_stripe, payout_config):
     """The killing test of test_processes, through the booking thread a rate brings (fewer
     trials: the 200 there cover the steps; these cover a kill while the other thread books)."""
-    import os
-    import random
-
-    from tests.payouts.test_processes import after_lease
-
     keys = [p.idempotency_key for p in make_due_payouts(30, local_stripe)]
     payout_config.update(STRIPE_MAX_REQUESTS_PER_S=1000, PAYOUT_BATCH=3, PAYOUT_MAX_ATTEMPTS=1000)
-    chance = random.Random(20261208)
-    kills = 0
-    for _ in range(80):
-        if kills >= 30:
-            break
-        after_lease(payout_config)
-        kill_at = chance.randint(1, 6)
-
-        def doomed(kill_at=kill_at):
-            hits = []
-
-            def checkpoint(name):
-                hits.append(name)
-                if len(hits) >= kill_at:
-                    os.kill(os.getpid(), signal.SIGKILL)
-
-            runner.checkpoint = checkpoint
-            runner.run()
-
-        outcome = wait(fork(doomed))
-        assert outcome in (0, -signal.SIGKILL), outcome
-        kills += outcome == -signal.SIGKILL
+    kills = kill_at_random_steps(payout_config, trials=30, seed=20261208, deepest=6, runs=80)
     assert kills >= 30
     after_lease(payout_config)
     runner.run()
