@@ -69,7 +69,7 @@ demo: db-upgrade
 # the web server and the local Stripe server, each line prefixed with its name.
 run: demo
 	@echo "Pappus is running at http://127.0.0.1:$(PORT)  (Ctrl-C stops it, the local Stripe server and the scheduler)"
-	@STRIPE_PORT=$(STRIPE_PORT) \
+	@STRIPE_PORT=$(STRIPE_PORT) WEB_PORT=$(PORT) \
 	  PAPPUS_STRIPE_API_BASE=http://127.0.0.1:$(STRIPE_PORT) \
 	  PAPPUS_STRIPE_JS_URL=http://127.0.0.1:$(STRIPE_PORT)/js.stripe.com/v3/ \
 	  $(BIN)/honcho start -f Procfile -p $(PORT)
